@@ -1,0 +1,25 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { clearSessionCookie, getSession, revokeSession, setSessionCookie } from "@/lib/auth";
+import { formAction } from "@/lib/http/action";
+import { switchOrganization } from "@/lib/orgs";
+
+/** Public on purpose: signing out must work even when the session already ended. */
+export const signOutAction = formAction({ auth: false, schema: z.object({}) }, async () => {
+  const session = await getSession();
+  if (session) await revokeSession(getDb(), session.user.id, session.session.id);
+  await clearSessionCookie();
+  redirect("/sign-in");
+});
+
+export const switchOrganizationAction = formAction(
+  { auth: true, schema: z.object({ organizationId: z.uuid({ error: "Choose an organization." }) }) },
+  async ({ organizationId }, { session }) => {
+    const rotated = await switchOrganization(getDb(), session, organizationId);
+    await setSessionCookie(rotated.token);
+    redirect("/dashboard");
+  },
+);

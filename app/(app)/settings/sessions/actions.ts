@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { revokeOtherSessions, revokeSession } from "@/lib/auth";
+import { formAction } from "@/lib/http/action";
+
+export const revokeSessionAction = formAction(
+  { auth: true, schema: z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/, "Unknown session.") }) },
+  async ({ sessionId }, { session }) => {
+    // Scoped to the signed-in user: another user's session id simply matches nothing.
+    const revoked = await revokeSession(getDb(), session.user.id, sessionId);
+    revalidatePath("/settings/sessions");
+    return revoked ? { ok: true, message: "That session was signed out." } : { ok: false, message: "That session no longer exists." };
+  },
+);
+
+export const revokeOtherSessionsAction = formAction({ auth: true, schema: z.object({}) }, async (_input, { session }) => {
+  const count = await revokeOtherSessions(getDb(), session.user.id, session.session.id);
+  revalidatePath("/settings/sessions");
+  return { ok: true, message: count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.` };
+});

@@ -1,0 +1,12 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/db";
+import { emailSchema, requestPasswordReset } from "@/lib/auth";
+import { formAction } from "@/lib/http/action";
+
+export const forgotPasswordAction = formAction({ auth: false, schema: z.object({ email: emailSchema }) }, async ({ email }) => {
+  await requestPasswordReset(getDb(), email);
+  // Same words whether or not the address has an account.
+  return { ok: true, message: "If an account uses that address, we have sent it a link to reset the password. It expires in 30 minutes." };
+});

@@ -1,0 +1,8 @@
+import { getDb } from "@/db";
+import { contactMessageSchema, submitContactMessage } from "@/lib/contact";
+import { route } from "@/lib/http";
+
+export const POST = route({ auth: false, body: contactMessageSchema, maxBodyBytes: 16 * 1024 }, async ({ body, meta }) => {
+  await submitContactMessage(getDb(), body, { userId: null, ip: meta.ip });
+  return Response.json({ ok: true, message: "Thank you. Your message reached the ChargeKeep team." }, { status: 201 });
+});

@@ -1,0 +1,6 @@
+import { route } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** The benchmark's bare baseline: no session, no database. */
+export const GET = route({ auth: false }, () => Response.json({ pong: true }));

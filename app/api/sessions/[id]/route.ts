@@ -1,0 +1,11 @@
+import { getDb } from "@/db";
+import { revokeSession } from "@/lib/auth";
+import { notFound } from "@/lib/errors";
+import { route } from "@/lib/http";
+
+export const DELETE = route({ auth: true }, async ({ session, params }) => {
+  const id = String(params.id ?? "");
+  // Scoped by the session's user: another user's id matches nothing and reads as "not found".
+  if (!/^[0-9a-f]{64}$/.test(id) || !(await revokeSession(getDb(), session.user.id, id))) throw notFound("That session");
+  return new Response(null, { status: 204 });
+});

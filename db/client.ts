@@ -1,0 +1,91 @@
+import "server-only";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** Both drivers expose the same query builder; code is written once against this type. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DbHandle = {
+  db: Database;
+  kind: "pglite" | "postgres";
+  close: () => Promise<void>;
+};
+
+export type DbConfig = { databaseUrl?: string; pgliteDir: string };
+
+const LOCK_FILE = "chargekeep.lock";
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * PGlite has no cross-process locking: two processes on one directory silently lose writes.
+ * Hold a pid lock file for as long as this process has the directory open.
+ */
+function acquirePgliteLock(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (pid && pid !== process.pid && pidAlive(pid)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by process ${pid} (probably the running app). ` +
+          `Stop it first, or run this against DATABASE_URL.`,
+      );
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  const release = () => {
+    try {
+      if (existsSync(file) && readFileSync(file, "utf8").trim() === String(process.pid)) rmSync(file);
+    } catch {
+      /* the directory may already be gone */
+    }
+  };
+  process.once("exit", release);
+  return release;
+}
+
+export function openDatabase(config: DbConfig): DbHandle {
+  if (config.databaseUrl) {
+    const client = postgres(config.databaseUrl, {
+      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      onnotice: () => {},
+    });
+    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const inMemory = config.pgliteDir === "memory://";
+  let release = () => {};
+  if (!inMemory) {
+    mkdirSync(config.pgliteDir, { recursive: true });
+    release = acquirePgliteLock(config.pgliteDir);
+  }
+  const client = inMemory ? new PGlite() : new PGlite(config.pgliteDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
+}
+
+/** Raw `db.execute` results differ by driver: postgres.js returns an array, PGlite `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { PASSWORD_MAX } from "./password";
+
+export const emailSchema = z
+  .string({ error: "Enter your e-mail address." })
+  .trim()
+  .toLowerCase()
+  .max(254, "That e-mail address is too long.")
+  .pipe(z.email({ error: "Enter a valid e-mail address." }));
+
+/** Length and breach checks happen in passwordProblem(); this only bounds the input. */
+export const passwordInputSchema = z
+  .string({ error: "Enter your password." })
+  .min(1, "Enter your password.")
+  .max(PASSWORD_MAX * 4, "That password is too long.");
+
+export const signUpSchema = z.object({
+  name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  organizationName: z
+    .string({ error: "Enter your organization's name." })
+    .trim()
+    .min(2, "Enter your organization's name.")
+    .max(100, "Use at most 100 characters."),
+  email: emailSchema,
+  password: passwordInputSchema,
+});
+
+export const signInSchema = z.object({ email: emailSchema, password: passwordInputSchema });
+
+export const tokenSchema = z.string({ error: "This link is incomplete." }).min(10, "This link is incomplete.").max(100);
+
+export const resetPasswordSchema = z.object({ token: tokenSchema, password: passwordInputSchema });

@@ -1,0 +1,164 @@
+import "server-only";
+import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
+import { rowsOf, type Database } from "@/db";
+import { sessions } from "@/db/schema";
+import { now } from "@/lib/clock";
+import { randomToken, sha256Hex } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import type { MembershipRole } from "@/db/schema";
+
+export type SessionContext = {
+  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date };
+  user: { id: string; email: string; name: string; isOperator: boolean };
+  organization: { id: string; name: string; role: MembershipRole };
+};
+
+type Meta = { ip: string | null; userAgent: string | null };
+
+/** Only write last_seen_at once a minute: the idle timeout needs no finer grain, and reads stay reads. */
+const TOUCH_EVERY_MS = 60_000;
+
+function limits() {
+  const e = env();
+  return { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 };
+}
+
+export async function createSession(
+  db: Database,
+  input: { userId: string; organizationId: string } & Meta,
+): Promise<{ token: string; sessionId: string }> {
+  const token = randomToken();
+  const id = sha256Hex(token);
+  const t = now();
+  await db.insert(sessions).values({
+    id,
+    userId: input.userId,
+    organizationId: input.organizationId,
+    createdAt: t,
+    lastSeenAt: t,
+    expiresAt: new Date(t.getTime() + limits().absoluteMs),
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
+  return { token, sessionId: id };
+}
+
+type Row = {
+  id: string;
+  user_id: string;
+  organization_id: string;
+  created_at: Date | string;
+  last_seen_at: Date | string;
+  expires_at: Date | string;
+  email: string;
+  name: string;
+  is_operator: boolean;
+  role: MembershipRole;
+  organization_name: string;
+};
+
+const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+/**
+ * The per-request check, in ONE round trip: the session must exist, be within its absolute
+ * lifetime and idle timeout, and its user must still be a member of its organization.
+ * The same statement refreshes last_seen_at (at most once a minute).
+ */
+export async function validateSessionToken(db: Database, token: string): Promise<SessionContext | null> {
+  if (!token || token.length > 100) return null;
+  const id = sha256Hex(token);
+  const t = now();
+  const { idleMs } = limits();
+  const idleCutoff = new Date(t.getTime() - idleMs);
+  const touchCutoff = new Date(t.getTime() - TOUCH_EVERY_MS);
+  const result = await db.execute(sql`
+    with s as (
+      select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at,
+             u.email, u.name, u.is_operator, m.role, o.name as organization_name
+      from sessions s
+      join users u on u.id = s.user_id
+      join memberships m on m.user_id = s.user_id and m.organization_id = s.organization_id
+      join organizations o on o.id = s.organization_id
+      where s.id = ${id} and s.expires_at > ${t} and s.last_seen_at > ${idleCutoff}
+    ), touched as (
+      update sessions set last_seen_at = ${t}
+      where id = ${id} and last_seen_at < ${touchCutoff} and exists (select 1 from s)
+      returning id
+    )
+    select * from s`);
+  const row = rowsOf<Row>(result)[0];
+  if (!row) return null;
+  return {
+    session: {
+      id: row.id,
+      createdAt: asDate(row.created_at),
+      lastSeenAt: asDate(row.last_seen_at),
+      expiresAt: asDate(row.expires_at),
+    },
+    user: { id: row.user_id, email: row.email, name: row.name, isOperator: row.is_operator },
+    organization: { id: row.organization_id, name: row.organization_name, role: row.role },
+  };
+}
+
+/** New id for the same session (privilege or context change): the old token stops working. */
+export async function rotateSession(db: Database, sessionId: string, changes: { organizationId?: string } = {}) {
+  const token = randomToken();
+  const id = sha256Hex(token);
+  const updated = await db
+    .update(sessions)
+    .set({ id, ...changes })
+    .where(eq(sessions.id, sessionId))
+    .returning({ id: sessions.id });
+  if (updated.length !== 1) return null;
+  return { token, sessionId: id };
+}
+
+export async function revokeSession(db: Database, userId: string, sessionId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return deleted.length > 0;
+}
+
+export async function revokeOtherSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
+  const deleted = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .returning({ id: sessions.id });
+  return deleted.length;
+}
+
+export async function revokeAllSessions(db: Database, userId: string): Promise<number> {
+  const deleted = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return deleted.length;
+}
+
+/** Drop a user's dead rows so the session list only shows live browsers. */
+export async function pruneExpiredSessions(db: Database, userId: string): Promise<void> {
+  const t = now();
+  await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        or(lt(sessions.expiresAt, t), lt(sessions.lastSeenAt, new Date(t.getTime() - limits().idleMs))),
+      ),
+    );
+}
+
+export async function listSessions(db: Database, userId: string) {
+  await pruneExpiredSessions(db, userId);
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.lastSeenAt));
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import type { Database } from "@/db";
+import { memberships, users } from "@/db/schema";
+import { dummyPasswordHash, verifyPassword } from "./password";
+import { createSession, pruneExpiredSessions } from "./session";
+
+export type SignInResult =
+  | { ok: true; token: string; userId: string }
+  | { ok: false; code: "invalid_credentials"; message: string }
+  | { ok: false; code: "email_unverified"; message: string; userId: string; email: string }
+  | { ok: false; code: "no_organization"; message: string };
+
+export const INVALID_CREDENTIALS = "That e-mail and password do not match an account.";
+
+/**
+ * Unknown e-mail and wrong password return the same answer after the same work (one argon2
+ * verification against a dummy hash). Facts about the account are only told after the password
+ * was proven. A new session (new id) is created on every successful sign-in.
+ */
+export async function signIn(
+  db: Database,
+  input: { email: string; password: string; ip: string | null; userAgent: string | null },
+): Promise<SignInResult> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, passwordHash: users.passwordHash, emailVerifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.email, input.email));
+
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  if (!user || !user.passwordHash || !valid) {
+    return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS };
+  }
+  if (!user.emailVerifiedAt) {
+    return {
+      ok: false,
+      code: "email_unverified",
+      message: "Confirm your e-mail address first: we have sent you a new link.",
+      userId: user.id,
+      email: user.email,
+    };
+  }
+  const [membership] = await db
+    .select({ organizationId: memberships.organizationId })
+    .from(memberships)
+    .where(eq(memberships.userId, user.id))
+    .orderBy(asc(memberships.createdAt))
+    .limit(1);
+  if (!membership) {
+    return { ok: false, code: "no_organization", message: "Your account is not a member of any organization any more." };
+  }
+  await pruneExpiredSessions(db, user.id);
+  const { token } = await createSession(db, {
+    userId: user.id,
+    organizationId: membership.organizationId,
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
+  return { ok: true, token, userId: user.id };
+}

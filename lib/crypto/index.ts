@@ -1,0 +1,2 @@
+import "server-only";
+export { constantTimeEqual, randomToken, sha256Hex } from "./tokens";

@@ -1,0 +1,69 @@
+import "server-only";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the app reads, with its default. The README lists the same set. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    APP_URL: z.url().default("http://localhost:3000"),
+    DATABASE_URL: z.string().min(1).optional(),
+    PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+    SESSION_IDLE_MINUTES: positiveInt(30),
+    SESSION_ABSOLUTE_HOURS: positiveInt(12),
+    SMTP_URL: z.string().min(1).optional(),
+    MAIL_FROM: z.string().min(3).default("ChargeKeep <no-reply@chargekeep.localhost>"),
+    MAIL_OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
+    TRUST_PROXY: z.enum(["none", "vercel", "heroku"]).default("none"),
+    SECURITY_CONTACT: z.string().min(3).default("mailto:security@chargekeep.example"),
+    SEED_DEMO: bool,
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.NODE_ENV === "production" && !v.DATABASE_URL && !process.env.ALLOW_PGLITE_IN_PRODUCTION) {
+      // PGlite is single-process; a production deploy must point at Postgres (tests opt in explicitly).
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
+    }
+    if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) {
+      ctx.addIssue({ code: "custom", path: ["TLS_KEY_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Parsed configuration; throws a readable message naming every bad variable. */
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`ChargeKeep configuration is invalid:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/** Tests change variables between cases; production never calls this. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function isProduction(): boolean {
+  return env().NODE_ENV === "production";
+}
+
+export function isHttps(): boolean {
+  return env().APP_URL.startsWith("https://");
+}

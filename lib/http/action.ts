@@ -1,0 +1,49 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { requireSession, type SessionContext } from "@/lib/auth";
+import { isAppError } from "@/lib/errors";
+import { currentRequestMeta, type RequestMeta } from "./request-meta";
+import { fieldErrorsOf } from "./zod-errors";
+
+/** What every form's server action returns to useActionState. */
+export type FormState = { ok?: boolean; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
+
+type Ctx<Auth extends boolean> = { session: Auth extends true ? SessionContext : null; meta: RequestMeta };
+
+const SECRET_FIELDS = /password|token|code|secret/i;
+
+function echoValues(form: FormData): Record<string, string> {
+  // Re-fill the form after an error, never with secrets.
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string" && !SECRET_FIELDS.test(k) && !k.startsWith("$")) out[k] = v.slice(0, 500);
+  return out;
+}
+
+/**
+ * The one wrapper for server actions. Fixed order: session -> parse -> handler; expected errors
+ * come back as form state next to their fields, redirects pass through, the rest is a generic
+ * message (logged with the request id).
+ */
+export function formAction<Auth extends boolean, S extends z.ZodType>(
+  options: { auth: Auth; schema: S },
+  handler: (input: z.infer<S>, ctx: Ctx<Auth>) => Promise<FormState | void>,
+) {
+  return async (_prev: FormState | undefined, form: FormData): Promise<FormState> => {
+    const meta = await currentRequestMeta();
+    try {
+      const session = options.auth ? await requireSession() : null;
+      const raw = Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("$")));
+      const parsed = options.schema.safeParse(raw);
+      if (!parsed.success) {
+        return { ok: false, message: "Some fields need attention.", fieldErrors: fieldErrorsOf(parsed.error), values: echoValues(form) };
+      }
+      return (await handler(parsed.data, { session, meta } as Ctx<Auth>)) ?? { ok: true };
+    } catch (e) {
+      unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
+      if (isAppError(e)) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form) };
+      console.error(`[${meta.requestId}] unexpected error in server action`, e);
+      return { ok: false, message: `Something went wrong on our side. Try again later (reference ${meta.requestId}).` };
+    }
+  };
+}

@@ -1,0 +1,42 @@
+import { AppError } from "@/lib/errors";
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads a request body but stops at `max` bytes, whatever Content-Length claims. */
+export async function readBodyLimited(req: Request, max = DEFAULT_MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) throw tooLarge(max);
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge(max);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(max: number) {
+  return new AppError("payload_too_large", 413, `The request body is larger than ${Math.round(max / 1024)} KB.`);
+}
+
+export async function readJsonBody(req: Request, max?: number): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError("unsupported_media_type", 415, "Send the request body as JSON (Content-Type: application/json).");
+  }
+  const text = await readBodyLimited(req, max);
+  if (!text.trim()) throw new AppError("bad_request", 400, "The request body is empty; JSON was expected.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", 400, "The request body is not valid JSON.");
+  }
+}

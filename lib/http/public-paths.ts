@@ -1,0 +1,24 @@
+/** Paths reachable without a session. Everything else needs one (checked in proxy.ts and again in the gate). */
+const PUBLIC_EXACT = new Set([
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/sign-up/done",
+  "/verify-email",
+  "/forgot-password",
+  "/reset-password",
+  "/contact",
+  "/api/health",
+  "/api/ping",
+  "/api/contact",
+  "/.well-known/security.txt",
+  "/security.txt",
+  "/robots.txt",
+  "/favicon.ico",
+]);
+
+const PUBLIC_PREFIXES = ["/_next/", "/dev/"];
+
+export function isPublicPath(pathname: string): boolean {
+  return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
+}

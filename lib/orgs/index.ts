@@ -1,0 +1,47 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db";
+import { memberships, organizations } from "@/db/schema";
+import { rotateSession, type SessionContext } from "@/lib/auth";
+import { notFound } from "@/lib/errors";
+
+export const organizationNameSchema = z
+  .string({ error: "Enter the organization's name." })
+  .trim()
+  .min(2, "Enter the organization's name.")
+  .max(100, "Use at most 100 characters.");
+
+export async function listMyOrganizations(db: Database, userId: string) {
+  return db
+    .select({ id: organizations.id, name: organizations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(organizations.name));
+}
+
+/**
+ * Makes another of the user's organizations the active one. The membership is checked here
+ * (an id from the form is only a wish) and the session id rotates with the new context.
+ */
+export async function switchOrganization(db: Database, ctx: SessionContext, organizationId: string) {
+  const [membership] = await db
+    .select({ organizationId: memberships.organizationId })
+    .from(memberships)
+    .where(and(eq(memberships.userId, ctx.user.id), eq(memberships.organizationId, organizationId)));
+  if (!membership) throw notFound("That organization");
+  const rotated = await rotateSession(db, ctx.session.id, { organizationId });
+  if (!rotated) throw notFound("Your session");
+  return rotated;
+}
+
+export async function createOrganization(db: Database, ctx: SessionContext, name: string) {
+  return db.transaction(async (tx) => {
+    const [org] = await tx.insert(organizations).values({ name }).returning({ id: organizations.id });
+    await tx.insert(memberships).values({ userId: ctx.user.id, organizationId: org!.id, role: "owner" });
+    const rotated = await rotateSession(tx, ctx.session.id, { organizationId: org!.id });
+    if (!rotated) throw notFound("Your session");
+    return rotated;
+  });
+}
