@@ -67,10 +67,12 @@ const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 export async function validateSessionToken(db: Database, token: string): Promise<SessionContext | null> {
   if (!token || token.length > 100) return null;
   const id = sha256Hex(token);
-  const t = now();
+  const now_ = now();
   const { idleMs } = limits();
-  const idleCutoff = new Date(t.getTime() - idleMs);
-  const touchCutoff = new Date(t.getTime() - TOUCH_EVERY_MS);
+  // Raw SQL gets ISO strings with casts: postgres.js does not serialize Date parameters here.
+  const t = sql`${now_.toISOString()}::timestamptz`;
+  const idleCutoff = sql`${new Date(now_.getTime() - idleMs).toISOString()}::timestamptz`;
+  const touchCutoff = sql`${new Date(now_.getTime() - TOUCH_EVERY_MS).toISOString()}::timestamptz`;
   const result = await db.execute(sql`
     with s as (
       select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at,

@@ -11,6 +11,7 @@ const PUBLIC_EXACT = new Set([
   "/api/health",
   "/api/ping",
   "/api/contact",
+  "/api/auth/sign-in",
   "/.well-known/security.txt",
   "/security.txt",
   "/robots.txt",

@@ -1,0 +1,49 @@
+import { describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db";
+import { makeUser } from "@/tests/factories";
+import { validateSessionToken } from "./session";
+import { INVALID_CREDENTIALS, signIn } from "./sign-in";
+
+
+const meta = { ip: "198.51.100.4", userAgent: "vitest" };
+
+describe("sign-in", () => {
+  it("V6.3.8 V6.2.1 unknown e-mail and wrong password give the same answer after the same argon2 work", async () => {
+    const { email } = await makeUser();
+    // Count argon2 verifications through a fresh module graph (test files share modules).
+    const real = await vi.importActual<typeof import("@node-rs/argon2")>("@node-rs/argon2");
+    const verify = vi.fn(real.verify);
+    vi.resetModules();
+    vi.doMock("@node-rs/argon2", () => ({ ...real, verify }));
+    const { signIn } = await import("./sign-in");
+    await signIn(getDb(), { email: "warm-up@example.test", password: "x", ...meta }); // builds the dummy hash once
+    verify.mockClear();
+    const wrong = await signIn(getDb(), { email, password: "wrong-password-entirely", ...meta });
+    expect(verify).toHaveBeenCalledTimes(1);
+    verify.mockClear();
+    const unknown = await signIn(getDb(), { email: "nobody-here@example.test", password: "wrong-password-entirely", ...meta });
+    expect(verify).toHaveBeenCalledTimes(1); // against the dummy hash
+    expect(wrong).toEqual(unknown);
+    expect(wrong).toEqual({ ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS });
+    vi.doUnmock("@node-rs/argon2");
+    vi.resetModules();
+  });
+
+  it("V7.2.4 creates a new session with a new token on every successful sign-in", async () => {
+    const { email, password } = await makeUser();
+    const a = await signIn(getDb(), { email, password, ...meta });
+    const b = await signIn(getDb(), { email, password, ...meta });
+    if (!a.ok || !b.ok) throw new Error("sign-in failed");
+    expect(a.token).not.toBe(b.token);
+    const ctx = await validateSessionToken(getDb(), a.token);
+    expect(ctx?.user.email).toBe(email);
+  });
+
+  it("V6.4.1 an unverified account is told to confirm its address only after the password is proven", async () => {
+    const { email, password } = await makeUser({ verified: false });
+    const wrong = await signIn(getDb(), { email, password: "not-the-password-1", ...meta });
+    expect(wrong.ok === false && wrong.code).toBe("invalid_credentials");
+    const right = await signIn(getDb(), { email, password, ...meta });
+    expect(right.ok === false && right.code).toBe("email_unverified");
+  });
+});

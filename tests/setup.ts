@@ -1,0 +1,35 @@
+import { afterEach, beforeAll, vi } from "vitest";
+
+process.env.PGLITE_DIR = "memory://";
+process.env.MAIL_OUTBOX_DIR = `.test-output/outbox/${process.pid}`;
+process.env.APP_URL ??= "http://localhost:3000";
+delete process.env.SMTP_URL;
+
+// next/headers only exists inside a Next request; tests drive it through tests/request-context.ts.
+vi.mock("next/headers", async () => (await import("./request-context")).nextHeadersMock);
+// Cache revalidation needs Next's render store; outside it there is nothing to revalidate.
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
+
+// Test files share one database per worker (isolate: false): a PGlite cold start costs seconds,
+// and every test makes its own users and organizations, so files cannot see each other's rows.
+const MIGRATED = Symbol.for("chargekeep.test.migrated");
+beforeAll(async () => {
+  const g = globalThis as { [MIGRATED]?: Promise<void> };
+  g[MIGRATED] ??= (async () => {
+    const { getDbHandle } = await import("@/db");
+    const { runMigrations } = await import("@/db/migrate");
+    const handle = getDbHandle();
+    if (handle.kind === "pglite") await runMigrations(handle);
+  })();
+  await g[MIGRATED];
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  const { resetClock } = await import("@/lib/clock");
+  const { resetEnvCache } = await import("@/lib/env");
+  const { resetRequestContext } = await import("./request-context");
+  resetClock();
+  resetEnvCache();
+  resetRequestContext();
+});
