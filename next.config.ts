@@ -1,7 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  output: "standalone",
+  // The Dockerfile builds with NEXT_OUTPUT=standalone; `npm start` uses our own server (scripts/server.ts).
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   // Separate build folders let the e2e suite and the benchmark build side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,

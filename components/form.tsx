@@ -69,7 +69,8 @@ export function SubmitButton({ children, variant = "primary" }: { children: Reac
 export function FormMessage({ state }: { state?: FormState }) {
   if (!state?.message) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} className={`mb-4 rounded-md px-3 py-2 text-sm ${state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
+    // Field errors announce themselves; the summary only alerts when no field does.
+    <p role={state.ok || state.fieldErrors ? "status" : "alert"} className={`mb-4 rounded-md px-3 py-2 text-sm ${state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
       {state.message}
     </p>
   );

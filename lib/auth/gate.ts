@@ -38,7 +38,7 @@ export async function requirePageSession(): Promise<SessionContext> {
 
 /** For route handlers, which receive the request object. */
 export async function requireSessionFromRequest(req: Request): Promise<SessionContext> {
-  const token = readCookie(req.headers.get("cookie"), sessionCookieName());
+  const token = sessionTokenFromRequest(req);
   const ctx = token ? await validateSessionToken(getDb(), token) : null;
   if (!ctx) throw unauthenticated();
   return ctx;
@@ -51,6 +51,15 @@ function readCookie(header: string | null, name: string): string | undefined {
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/** The session token the current request carries, if any (sign-in uses it to replace the old session). */
+export async function currentSessionToken(): Promise<string | undefined> {
+  return (await cookies()).get(sessionCookieName())?.value;
+}
+
+export function sessionTokenFromRequest(req: Request): string | undefined {
+  return readCookie(req.headers.get("cookie"), sessionCookieName());
 }
 
 export async function setSessionCookie(token: string): Promise<void> {

@@ -1,11 +1,12 @@
 import "server-only";
-export { clearSessionCookie, getSession, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
+export { clearSessionCookie, currentSessionToken, getSession, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
 export {
   createSession,
   listSessions,
   revokeAllSessions,
   revokeOtherSessions,
   revokeSession,
+  revokeSessionByToken,
   rotateSession,
   validateSessionToken,
   type SessionContext,

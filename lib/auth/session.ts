@@ -123,6 +123,12 @@ export async function revokeSession(db: Database, userId: string, sessionId: str
   return deleted.length > 0;
 }
 
+/** Sign-in from a browser that still holds a session replaces it: the old token dies. */
+export async function revokeSessionByToken(db: Database, token: string | undefined): Promise<void> {
+  if (!token || token.length > 100) return;
+  await db.delete(sessions).where(eq(sessions.id, sha256Hex(token)));
+}
+
 export async function revokeOtherSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
   const deleted = await db
     .delete(sessions)

@@ -39,6 +39,23 @@ describe("sign-in", () => {
     expect(ctx?.user.email).toBe(email);
   });
 
+  it("V7.2.4 signing in from a browser that holds a session revokes that session", async () => {
+    const { email, password } = await makeUser();
+    const first = await signIn(getDb(), { email, password, ...meta });
+    if (!first.ok) throw new Error("sign-in failed");
+    const second = await signIn(getDb(), { email, password, ...meta, previousToken: first.token });
+    expect(second.ok).toBe(true);
+    expect(await validateSessionToken(getDb(), first.token)).toBeNull();
+  });
+
+  it("V7.2.4 a failed sign-in leaves the browser's current session alone", async () => {
+    const { email, password } = await makeUser();
+    const first = await signIn(getDb(), { email, password, ...meta });
+    if (!first.ok) throw new Error("sign-in failed");
+    await signIn(getDb(), { email, password: "wrong-wrong-wrong-9", ...meta, previousToken: first.token });
+    expect(await validateSessionToken(getDb(), first.token)).not.toBeNull();
+  });
+
   it("V6.4.1 an unverified account is told to confirm its address only after the password is proven", async () => {
     const { email, password } = await makeUser({ verified: false });
     const wrong = await signIn(getDb(), { email, password: "not-the-password-1", ...meta });

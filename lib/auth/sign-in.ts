@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, users } from "@/db/schema";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import { createSession, pruneExpiredSessions } from "./session";
+import { createSession, pruneExpiredSessions, revokeSessionByToken } from "./session";
 
 export type SignInResult =
   | { ok: true; token: string; userId: string }
@@ -16,11 +16,12 @@ export const INVALID_CREDENTIALS = "That e-mail and password do not match an acc
 /**
  * Unknown e-mail and wrong password return the same answer after the same work (one argon2
  * verification against a dummy hash). Facts about the account are only told after the password
- * was proven. A new session (new id) is created on every successful sign-in.
+ * was proven. A new session (new id) is created on every successful sign-in, and the session the
+ * browser held before (if any) is revoked, whoever it belonged to.
  */
 export async function signIn(
   db: Database,
-  input: { email: string; password: string; ip: string | null; userAgent: string | null },
+  input: { email: string; password: string; ip: string | null; userAgent: string | null; previousToken?: string },
 ): Promise<SignInResult> {
   const [user] = await db
     .select({ id: users.id, email: users.email, passwordHash: users.passwordHash, emailVerifiedAt: users.emailVerifiedAt })
@@ -49,6 +50,7 @@ export async function signIn(
   if (!membership) {
     return { ok: false, code: "no_organization", message: "Your account is not a member of any organization any more." };
   }
+  await revokeSessionByToken(db, input.previousToken);
   await pruneExpiredSessions(db, user.id);
   const { token } = await createSession(db, {
     userId: user.id,

@@ -16,9 +16,10 @@ const PUBLIC_EXACT = new Set([
   "/security.txt",
   "/robots.txt",
   "/favicon.ico",
+  "/dev/outbox", // development only: the page itself answers 404 in production
 ]);
 
-const PUBLIC_PREFIXES = ["/_next/", "/dev/"];
+const PUBLIC_PREFIXES = ["/_next/"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));

@@ -1,13 +1,13 @@
 import { getDb } from "@/db";
-import { resendVerification, sessionCookieName, signIn, signInSchema } from "@/lib/auth";
+import { resendVerification, sessionCookieName, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
 import { sessionCookieOptions } from "@/lib/auth/cookie";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http";
 
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
-export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ body, meta }) => {
+export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta }) => {
   const db = getDb();
-  const result = await signIn(db, { ...body, ip: meta.ip, userAgent: meta.userAgent });
+  const result = await signIn(db, { ...body, ip: meta.ip, userAgent: meta.userAgent, previousToken: sessionTokenFromRequest(req) });
   if (!result.ok) {
     if (result.code === "email_unverified") await resendVerification(db, result.userId, result.email);
     throw new AppError(result.code, result.code === "invalid_credentials" ? 401 : 403, result.message);

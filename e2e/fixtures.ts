@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { SignInPage, SignUpPage, VerifyEmailPage } from "./pages/auth-pages";
+import { linkIn, mailIds, SUBJECTS, waitForMail } from "./support/outbox";
+
+/** A good password: 24 characters, not on the common list, unrelated to the name or e-mail. */
+export const GOOD_PASSWORD = "violet-harbor-lantern-93";
+export const OTHER_GOOD_PASSWORD = "copper-meadow-falcon-47";
+
+export type Identity = { name: string; organizationName: string; email: string; password: string };
+
+/** A new, unique person per call: the database is shared by every test of the run (and by CI's Postgres across runs). */
+export function newIdentity(tag: string): Identity {
+  const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  return {
+    name: "Robin Tester",
+    organizationName: `Org ${tag} ${id}`,
+    email: `e2e-${tag}-${id}@example.test`,
+    password: GOOD_PASSWORD,
+  };
+}
+
+/** Signs up through the real form; returns once the app says to check the inbox. */
+export async function signUp(page: Page, who: Identity): Promise<void> {
+  const signUpPage = new SignUpPage(page);
+  await signUpPage.goto();
+  await signUpPage.submit(who);
+  await expect(page).toHaveURL(/\/sign-up\/done$/);
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+}
+
+/** Follows the newest verification link mailed to `email` and presses the confirm button. */
+export async function confirmEmail(page: Page, email: string, notIn?: ReadonlySet<string>): Promise<void> {
+  const mail = await waitForMail(email, { subject: SUBJECTS.verify, notIn });
+  await new VerifyEmailPage(page).confirm(linkIn(mail, "/verify-email"));
+}
+
+/** A verified account, made through the UI in a throw-away context. */
+export async function createVerifiedUser(browser: Browser, tag: string): Promise<Identity> {
+  const who = newIdentity(tag);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const before = mailIds(who.email);
+    await signUp(page, who);
+    await confirmEmail(page, who.email, before);
+  } finally {
+    await context.close();
+  }
+  return who;
+}
+
+/** Signs in through the sign-in form and waits for the dashboard. */
+export async function signInThroughForm(page: Page, who: Pick<Identity, "email" | "password">): Promise<void> {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signInExpectingDashboard(who.email, who.password);
+}
+
+type WorkerFixtures = {
+  /** One verified account per worker, signed in through the real form once; its storage state is reused. */
+  account: Identity & { storageState: string };
+};
+
+type TestFixtures = {
+  /** A page in a fresh context carrying the worker account's session (no sign-in per test). */
+  authedPage: Page;
+  /** Opens another browser context signed in through the form; every one is closed after the test. */
+  signedIn: (who: Identity) => Promise<{ context: BrowserContext; page: Page }>;
+  /** A verified account of this test alone (for tests that sign out, revoke sessions or reset passwords). */
+  freshUser: Identity;
+};
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  account: [
+    async ({ browser }, provide, workerInfo) => {
+      const who = await createVerifiedUser(browser, `w${workerInfo.workerIndex}`);
+      const context = await browser.newContext();
+      await signInThroughForm(await context.newPage(), who);
+      const storageState = path.join(workerInfo.project.outputDir, `.auth-worker-${workerInfo.workerIndex}.json`);
+      await context.storageState({ path: storageState });
+      await context.close();
+      await provide({ ...who, storageState });
+    },
+    { scope: "worker" },
+  ],
+
+  authedPage: async ({ browser, account }, provide) => {
+    const context = await browser.newContext({ storageState: account.storageState });
+    const page = await context.newPage();
+    await provide(page);
+    await context.close();
+  },
+
+  signedIn: async ({ browser }, provide) => {
+    const opened: BrowserContext[] = [];
+    await provide(async (who) => {
+      const context = await browser.newContext();
+      opened.push(context);
+      const page = await context.newPage();
+      await signInThroughForm(page, who);
+      return { context, page };
+    });
+    for (const context of opened) await context.close();
+  },
+
+  freshUser: async ({ browser }, provide, testInfo) => {
+    const tag = testInfo.titlePath.at(-1)?.match(/^V[\d.]+/)?.[0]?.replace(/\./g, "-") ?? "t";
+    await provide(await createVerifiedUser(browser, tag));
+  },
+});
+
+export { expect };

@@ -1,0 +1,71 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The signed-in shell (header with navigation and the sign-out button). */
+export class AppShell {
+  constructor(readonly page: Page) {}
+
+  async signOut() {
+    await this.page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await expect(this.page).toHaveURL(/\/sign-in$/);
+  }
+}
+
+export class DashboardPage {
+  readonly title: Locator;
+
+  constructor(readonly page: Page) {
+    this.title = page.getByRole("heading", { level: 1 });
+  }
+
+  async goto() {
+    await this.page.goto("/dashboard");
+  }
+
+  async expectOrganization(name: string) {
+    await expect(this.page).toHaveURL(/\/dashboard$/);
+    await expect(this.title).toHaveText(name);
+  }
+}
+
+export class SessionsPage {
+  readonly rows: Locator;
+  readonly currentRow: Locator;
+  readonly otherRows: Locator;
+  readonly status: Locator;
+
+  constructor(readonly page: Page) {
+    this.rows = page.getByTestId("session-row");
+    this.currentRow = this.rows.filter({ hasText: "this browser" });
+    this.otherRows = this.rows.filter({ hasNotText: "this browser" });
+    this.status = page.getByRole("main").getByRole("status");
+  }
+
+  async goto() {
+    await this.page.goto("/settings/sessions");
+    await expect(this.page.getByRole("heading", { name: "Where you are signed in" })).toBeVisible();
+  }
+
+  async signOutOther(row: Locator) {
+    await row.getByRole("button", { name: "Sign out this session" }).click();
+  }
+
+  async signOutAllOthers() {
+    await this.page.getByRole("button", { name: "Sign out all other sessions" }).click();
+  }
+}
+
+export class ContactPage {
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/contact");
+    await expect(this.page.getByRole("heading", { name: "Contact ChargeKeep" })).toBeVisible();
+  }
+
+  async submit(v: { name: string; email: string; message: string }) {
+    await this.page.getByLabel("Your name").fill(v.name);
+    await this.page.getByLabel("E-mail").fill(v.email);
+    await this.page.getByLabel("Message").fill(v.message);
+    await this.page.getByRole("button", { name: "Send message" }).click();
+  }
+}

@@ -1,0 +1,15 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Everything the e2e run writes lives under .test-output (git-ignored), next to the repo root. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export const E2E_PORT = 3100;
+export const BASE_URL = `http://localhost:${E2E_PORT}`;
+
+// Relative to the repo root: the server runs with that as its working directory.
+export const OUTBOX_DIR_REL = ".test-output/e2e-outbox";
+export const PGLITE_DIR_REL = ".test-output/e2e-pglite";
+
+export const OUTBOX_DIR = path.join(REPO_ROOT, OUTBOX_DIR_REL);
+export const PGLITE_DIR = path.join(REPO_ROOT, PGLITE_DIR_REL);

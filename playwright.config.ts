@@ -1,0 +1,59 @@
+import { defineConfig, devices } from "@playwright/test";
+import { BASE_URL, E2E_PORT, OUTBOX_DIR_REL, PGLITE_DIR_REL } from "./e2e/support/paths";
+
+/**
+ * End-to-end suite against the PRODUCTION build in .next-e2e (built beforehand by the test script:
+ * `NEXT_DIST_DIR=.next-e2e npx next build`). The server is our own scripts/server.ts on localhost
+ * (WebAuthn refuses an IP as RP ID), with a fresh embedded database and a file outbox per run;
+ * CI passes DATABASE_URL to run against Postgres instead.
+ */
+const serverEnv: Record<string, string> = {
+  NODE_ENV: "production",
+  NEXT_DIST_DIR: ".next-e2e",
+  PORT: String(E2E_PORT),
+  HOST: "localhost",
+  APP_URL: BASE_URL,
+  MAIL_OUTBOX_DIR: OUTBOX_DIR_REL,
+  PGLITE_DIR: PGLITE_DIR_REL,
+  ALLOW_PGLITE_IN_PRODUCTION: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
+  SEED_DEMO: "false",
+  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+};
+
+export default defineConfig({
+  testDir: "./e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: ".test-output/e2e-artifacts",
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: ".test-output/playwright.json" }]],
+  use: {
+    baseURL: BASE_URL,
+    ...devices["Desktop Chrome"],
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    actionTimeout: 10_000,
+    navigationTimeout: 15_000,
+  },
+  webServer: {
+    // Wipe the database folder and the outbox, then start the server (see e2e/support/reset-state.ts).
+    command: "npx tsx e2e/support/reset-state.ts && npx tsx scripts/server.ts",
+    url: `${BASE_URL}/api/health`,
+    env: serverEnv,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    // SIGTERM lets scripts/server.ts close the database cleanly instead of being killed.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+  },
+});
