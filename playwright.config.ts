@@ -18,6 +18,8 @@ const serverEnv: Record<string, string> = {
   ALLOW_PGLITE_IN_PRODUCTION: "1",
   NEXT_TELEMETRY_DISABLED: "1",
   SEED_DEMO: "false",
+  // Same test key as tests/setup.ts: in CI both suites share one Postgres database and its keyring.
+  MASTER_KEY: process.env.MASTER_KEY ?? Buffer.alloc(32, "chargekeep-test-master-key").toString("base64"),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 

@@ -4,6 +4,8 @@ process.env.PGLITE_DIR = "memory://";
 process.env.MAIL_OUTBOX_DIR = `.test-output/outbox/${process.pid}`;
 process.env.APP_URL ??= "http://localhost:3000";
 delete process.env.SMTP_URL;
+// A fixed test-only master key: every worker must unwrap the same keyring of a shared Postgres test database.
+process.env.MASTER_KEY ??= Buffer.alloc(32, "chargekeep-test-master-key").toString("base64");
 
 // next/headers only exists inside a Next request; tests drive it through tests/request-context.ts.
 vi.mock("next/headers", async () => (await import("./request-context")).nextHeadersMock);
@@ -20,6 +22,9 @@ beforeAll(async () => {
     const { runMigrations } = await import("@/db/migrate");
     const handle = getDbHandle();
     if (handle.kind === "pglite") await runMigrations(handle);
+    // Encrypted columns need the keyring in memory, as lib/bootstrap loads it at server start.
+    const { loadKeyring } = await import("@/lib/crypto");
+    await loadKeyring(handle.db);
   })();
   await g[MIGRATED];
 });

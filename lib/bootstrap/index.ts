@@ -2,13 +2,19 @@ import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
+import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { env } from "@/lib/env";
 
-/** Runs once per server process (instrumentation.ts): config check, migrations, demo seed. */
+/** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
   const config = env(); // throws with every bad variable named: a bad deploy stops here
   const handle = getDbHandle();
   await runMigrations(handle);
+  // Encrypted columns are read synchronously: every data key is unwrapped here, once.
+  const keyring = await loadKeyring(handle.db);
+  await encryptLegacyValues(handle.db, keyring, undefined, (line) => console.log(line));
+  // Other servers (or keys:rotate) may add keys; PGlite has one process, so nothing to watch there.
+  if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
   if (config.SEED_DEMO) {
     const created = await seedDemo(handle.db);
     if (created) {

@@ -17,12 +17,17 @@ export const contactMessageSchema = z.object({
     .max(5000, "Use at most 5,000 characters."),
 });
 
+/** Name, e-mail, message and IP are personal data: the schema's column types encrypt them (lib/crypto). */
 export async function submitContactMessage(
   db: Database,
   input: z.infer<typeof contactMessageSchema>,
   sender: { userId: string | null; ip: string | null },
-): Promise<void> {
-  await db.insert(contactMessages).values({ ...input, senderUserId: sender.userId, ip: sender.ip });
+): Promise<{ id: string }> {
+  const [row] = await db
+    .insert(contactMessages)
+    .values({ ...input, senderUserId: sender.userId, ip: sender.ip })
+    .returning({ id: contactMessages.id });
+  return { id: row!.id };
 }
 
 /** Only the people operating ChargeKeep read what visitors send. */

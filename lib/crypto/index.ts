@@ -1,2 +1,10 @@
 import "server-only";
 export { constantTimeEqual, randomToken, sha256Hex } from "./tokens";
+export { encryptedColumnRegistry, encryptedColumns, EncryptedColumnRegistry, type EncryptedColumn, type Sealed } from "./columns";
+export { DecryptionError, KeyringNotLoadedError, PlaintextRefusedError } from "./errors";
+export { installKeyring, Keyring } from "./keyring";
+export { keepKeyringFresh, loadKeyring, openKeyring, refreshKeyring } from "./keyring-store";
+export { decodeMasterKey, kmsFromEnv, LocalKmsProvider, type KmsProvider, type WrapContext } from "./kms";
+export { encryptLegacyValues, guardStates } from "./legacy";
+export { keyringStatus, retireUnusedKeys, rotateDataKey, type RotationOptions, type RotationResult } from "./rotation";
+export { blindIndex, decryptValue, encryptValue, open, seal, type ColumnContext, type RowContext } from "./values";

@@ -8,6 +8,15 @@ const bool = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Strict base64 of 32 bytes; an empty value counts as unset. */
+const masterKey = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 random bytes in base64 (44 characters; generate with `openssl rand -base64 32`)")
+    .optional(),
+);
+
 /** Every environment variable the app reads, with its default. The README lists the same set. */
 export const envSchema = z
   .object({
@@ -25,11 +34,24 @@ export const envSchema = z
     SEED_DEMO: bool,
     TLS_CERT_FILE: z.string().min(1).optional(),
     TLS_KEY_FILE: z.string().min(1).optional(),
+    /** Key-encryption key for the keyring (lib/crypto). Losing it loses every encrypted value. */
+    MASTER_KEY: masterKey,
+    /** How often each server re-reads the keyring (Postgres), so a rotation reaches every server. */
+    KEYRING_REFRESH_SECONDS: positiveInt(60),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.DATABASE_URL && !process.env.ALLOW_PGLITE_IN_PRODUCTION) {
       // PGlite is single-process; a production deploy must point at Postgres (tests opt in explicitly).
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
+    }
+    if (v.NODE_ENV === "production" && !v.MASTER_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["MASTER_KEY"],
+        message:
+          "is required in production: it unlocks the keys that encrypt stored secrets. Generate it once with " +
+          "`openssl rand -base64 32`, keep it in your secret store, and set the same value on every server",
+      });
     }
     if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) {
       ctx.addIssue({ code: "custom", path: ["TLS_KEY_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
