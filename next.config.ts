@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
   // Native and wasm packages must stay outside the server bundle (see STACK-NOTES).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "nodemailer"],
   experimental: {
+    // forbidden(): pages answer 403 with app/forbidden.tsx when a permission is missing.
+    authInterrupts: true,
     // Server actions are the app's form posts: cap their bodies and pin the allowed origin.
     serverActions: { bodySizeLimit: "256kb" },
   },

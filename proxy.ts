@@ -51,6 +51,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("x-request-id", crypto.randomUUID());
+  requestHeaders.set("x-pathname", pathname + request.nextUrl.search);
   // Next reads the request-side CSP to put the nonce on its own scripts.
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -57,10 +57,26 @@ function acquirePgliteLock(dir: string): () => void {
   return release;
 }
 
+/**
+ * TLS to the database: managed Postgres (Heroku, most clouds) accepts only TLS, and a production
+ * connection over a network should never be plain. `DATABASE_SSL` decides (require | verify-full |
+ * disable); unset, production requires TLS unless the URL says `sslmode` or points at this machine.
+ */
+export function sslFor(url: string, setting = process.env.DATABASE_SSL, production = process.env.NODE_ENV === "production") {
+  if (setting === "disable") return false;
+  if (setting === "require") return "require" as const;
+  if (setting === "verify-full") return "verify-full" as const;
+  const parsed = new URL(url);
+  if (parsed.searchParams.has("sslmode")) return undefined; // postgres.js reads it from the URL
+  const local = ["localhost", "127.0.0.1", "::1", "[::1]", ""].includes(parsed.hostname);
+  return production && !local ? ("require" as const) : undefined;
+}
+
 export function openDatabase(config: DbConfig): DbHandle {
   if (config.databaseUrl) {
     const client = postgres(config.databaseUrl, {
       max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      ssl: sslFor(config.databaseUrl),
       onnotice: () => {},
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;

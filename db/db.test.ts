@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { signIn } from "@/lib/auth";
 import { openDatabase } from "./client";
 import { getDb } from "./index";
-import { memberships, organizations, users } from "./schema";
+import { memberships, organizations, roles, users } from "./schema";
 import { DEMO_OWNER_EMAIL, seedDemo } from "./seed";
 
 describe("database", () => {
@@ -24,13 +24,26 @@ describe("database", () => {
     expect(created?.password.length).toBeGreaterThanOrEqual(16);
     expect(await seedDemo(db)).toBeNull(); // never printed twice
     const [row] = await db
-      .select({ org: organizations.name, role: memberships.role })
+      .select({ org: organizations.name, role: roles.key })
       .from(users)
       .innerJoin(memberships, eq(memberships.userId, users.id))
+      .innerJoin(roles, eq(roles.id, memberships.roleId))
       .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
       .where(eq(users.email, DEMO_OWNER_EMAIL));
     expect(row).toEqual({ org: "Acme Corp", role: "owner" });
     const result = await signIn(db, { email: DEMO_OWNER_EMAIL, password: created!.password, ip: null, userAgent: null });
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("database TLS", () => {
+  it("V12.3.1 production connections to a remote database require TLS unless told otherwise", async () => {
+    const { sslFor } = await import("./client");
+    expect(sslFor("postgres://u@db.example.com/x", undefined, true)).toBe("require");
+    expect(sslFor("postgres://u@127.0.0.1/x", undefined, true)).toBeUndefined();
+    expect(sslFor("postgres://u@db.example.com/x?sslmode=verify-full", undefined, true)).toBeUndefined();
+    expect(sslFor("postgres://u@db.example.com/x", "disable", true)).toBe(false);
+    expect(sslFor("postgres://u@db.example.com/x", "verify-full", false)).toBe("verify-full");
+    expect(sslFor("postgres://u@db.example.com/x", undefined, false)).toBeUndefined();
   });
 });

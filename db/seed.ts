@@ -4,7 +4,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { randomToken } from "@/lib/crypto";
 import { now } from "@/lib/clock";
 import type { Database } from "./client";
-import { memberships, organizations, users } from "./schema";
+import { createOrganizationWithOwner } from "@/lib/rbac/setup";
+import { users } from "./schema";
 
 export const DEMO_OWNER_EMAIL = "owner@acme.example";
 
@@ -18,12 +19,11 @@ export async function seedDemo(db: Database): Promise<{ email: string; password:
   const password = `acme-${randomToken(12)}`;
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
-    const [org] = await tx.insert(organizations).values({ name: "Acme Corp" }).returning({ id: organizations.id });
     const [user] = await tx
       .insert(users)
       .values({ email: DEMO_OWNER_EMAIL, name: "Alex Owner", passwordHash, emailVerifiedAt: now(), isOperator: true })
       .returning({ id: users.id });
-    await tx.insert(memberships).values({ userId: user!.id, organizationId: org!.id, role: "owner" });
+    await createOrganizationWithOwner(tx, { name: "Acme Corp", userId: user!.id });
   });
   return { email: DEMO_OWNER_EMAIL, password };
 }

@@ -1,14 +1,30 @@
 import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
-import { memberships, organizations, users, type MembershipRole } from "@/db/schema";
+import { memberships, roles, users } from "@/db/schema";
 import { createSession, hashPassword } from "@/lib/auth";
+import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 
 export const STRONG_PASSWORD = "correct horse battery staple 42";
 
 let cachedHash: Promise<string> | undefined;
 
-/** A verified user who owns (or belongs to) a fresh organization. Unique per call. */
-export async function makeUser(opts: { role?: MembershipRole; organizationId?: string; verified?: boolean; operator?: boolean } = {}) {
+export type BuiltInRole = "owner" | "admin" | "accountant" | "member" | "viewer";
+
+export async function roleIdOf(organizationId: string, key: string): Promise<string> {
+  const [r] = await getDb()
+    .select({ id: roles.id })
+    .from(roles)
+    .where(and(eq(roles.organizationId, organizationId), eq(roles.key, key)));
+  if (!r) throw new Error(`no role ${key} in ${organizationId}`);
+  return r.id;
+}
+
+/**
+ * A verified user. Without organizationId they own a fresh organization (with the built-in roles);
+ * with it they join that organization in `role` (default member).
+ */
+export async function makeUser(opts: { role?: BuiltInRole; organizationId?: string; verified?: boolean; operator?: boolean } = {}) {
   const db = getDb();
   cachedHash ??= hashPassword(STRONG_PASSWORD);
   const email = `user-${randomUUID()}@example.test`;
@@ -24,10 +40,13 @@ export async function makeUser(opts: { role?: MembershipRole; organizationId?: s
     .returning();
   let organizationId = opts.organizationId;
   if (!organizationId) {
-    const [org] = await db.insert(organizations).values({ name: `Org ${email}` }).returning();
-    organizationId = org!.id;
+    organizationId = await createOrganizationWithOwner(db, { name: `Org ${email}`, userId: user!.id });
+    if (opts.role && opts.role !== "owner") {
+      await db.update(memberships).set({ roleId: await roleIdOf(organizationId, opts.role) }).where(eq(memberships.userId, user!.id));
+    }
+  } else {
+    await db.insert(memberships).values({ userId: user!.id, organizationId, roleId: await roleIdOf(organizationId, opts.role ?? "member") });
   }
-  await db.insert(memberships).values({ userId: user!.id, organizationId, role: opts.role ?? "owner" });
   return { user: user!, email, organizationId, password: STRONG_PASSWORD };
 }
 

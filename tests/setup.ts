@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, vi } from "vitest";
 
 process.env.PGLITE_DIR = "memory://";
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true"; // what next.config's authInterrupts sets in the app
 process.env.MAIL_OUTBOX_DIR = `.test-output/outbox/${process.pid}`;
 process.env.APP_URL ??= "http://localhost:3000";
 delete process.env.SMTP_URL;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { roles } from "./rbac";
 
 const id = () => uuid("id").primaryKey().$defaultFn(() => randomUUID());
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -22,23 +23,31 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     /** Platform operators (the people running this ChargeKeep) read contact messages. */
     isOperator: boolean("is_operator").notNull().default(false),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],
 );
 
-export const MEMBERSHIP_ROLES = ["owner", "member"] as const;
-export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+export const MEMBERSHIP_STATUSES = ["active", "suspended"] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
 export const memberships = pgTable(
   "memberships",
   {
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    role: text("role", { enum: MEMBERSHIP_ROLES }).notNull(),
+    /** The member's own role; groups may add more. */
+    roleId: uuid("role_id").notNull().references((): AnyPgColumn => roles.id, { onDelete: "restrict" }),
+    status: text("status", { enum: MEMBERSHIP_STATUSES }).notNull().default("active"),
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.organizationId] }), index("memberships_org_idx").on(t.organizationId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.organizationId] }),
+    index("memberships_org_idx").on(t.organizationId),
+    index("memberships_role_idx").on(t.roleId),
+  ],
 );
 
 /** The truth about every signed-in browser. The cookie holds a random token; only its SHA-256 is stored. */
@@ -53,6 +62,8 @@ export const sessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Set when the user's privileges changed elsewhere: the next request gets a new session id. */
+    rotationPending: boolean("rotation_pending").notNull().default(false),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

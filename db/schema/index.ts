@@ -1,3 +1,4 @@
 export * from "./identity";
 export * from "./contact";
 export * from "./keyring";
+export * from "./rbac";

@@ -1,11 +1,12 @@
 import "server-only";
-import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { cookies, headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { unauthenticated } from "@/lib/errors";
+import type { Permission } from "@/lib/rbac/permissions";
 import { sessionCookieName, sessionCookieOptions } from "./cookie";
-import { validateSessionToken, type SessionContext } from "./session";
+import { rotateSession, validateSessionToken, type SessionContext } from "./session";
 
 /**
  * The one gate. Pages, server actions and route handlers all come through here; nothing else
@@ -22,17 +23,40 @@ export async function getSession(): Promise<SessionContext | null> {
   return sessionForToken(jar.get(sessionCookieName())?.value);
 }
 
-/** Throws a typed 401 when there is no live session. */
+/**
+ * Throws a typed 401 when there is no live session. For server actions, which may set cookies:
+ * a session whose privileges changed elsewhere gets its new id here.
+ */
 export async function requireSession(): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) throw unauthenticated();
+  if (ctx.session.rotationPending) {
+    const rotated = await rotateSession(getDb(), ctx.session.id);
+    if (!rotated) throw unauthenticated();
+    await setSessionCookie(rotated.token);
+    return { ...ctx, session: { ...ctx.session, id: rotated.sessionId, rotationPending: false } };
+  }
   return ctx;
 }
 
-/** For pages: an expired or revoked session is sent to sign-in instead of seeing an error. */
+/**
+ * For pages: an expired or revoked session is sent to sign-in instead of seeing an error. Pages
+ * cannot set cookies, so a session due for a new id takes a detour through /session/refresh.
+ */
 export async function requirePageSession(): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) redirect("/sign-in?expired=1");
+  if (ctx.session.rotationPending) {
+    const here = (await headers()).get("x-pathname") ?? "/dashboard";
+    redirect(`/session/refresh?next=${encodeURIComponent(here)}`);
+  }
+  return ctx;
+}
+
+/** For pages that need a permission: without it the page answers 403 (app/forbidden.tsx). */
+export async function requirePagePermission(permission: Permission): Promise<SessionContext> {
+  const ctx = await requirePageSession();
+  if (!ctx.permissions.has(permission)) forbidden();
   return ctx;
 }
 

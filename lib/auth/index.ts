@@ -1,5 +1,5 @@
 import "server-only";
-export { clearSessionCookie, currentSessionToken, getSession, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
+export { clearSessionCookie, currentSessionToken, getSession, requirePagePermission, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
 export {
   createSession,
   listSessions,
@@ -8,6 +8,7 @@ export {
   revokeSession,
   revokeSessionByToken,
   rotateSession,
+  markSessionsForRotation,
   validateSessionToken,
   type SessionContext,
 } from "./session";

@@ -29,7 +29,7 @@ describe("sessions", () => {
     spies.forEach((s) => s.mockRestore());
     expect(calls).toBe(1);
     expect(ctx?.user.id).toBe(user.id);
-    expect(ctx?.organization).toMatchObject({ id: organizationId, role: "owner" });
+    expect(ctx?.organization).toMatchObject({ id: organizationId, roleKey: "owner", roleName: "Owner" });
   });
 
   it("V7.3.1 ends a session after the idle timeout (30 min default), and activity extends it", async () => {

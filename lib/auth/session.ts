@@ -5,12 +5,14 @@ import { sessions } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { env } from "@/lib/env";
-import type { MembershipRole } from "@/db/schema";
+import { isPermission, type Permission } from "@/lib/rbac/permissions";
 
 export type SessionContext = {
-  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date };
+  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; rotationPending: boolean };
   user: { id: string; email: string; name: string; isOperator: boolean };
-  organization: { id: string; name: string; role: MembershipRole };
+  organization: { id: string; name: string; roleId: string; roleName: string; roleKey: string | null };
+  /** Effective permissions in the active organization, computed fresh on every request. */
+  permissions: ReadonlySet<Permission>;
 };
 
 type Meta = { ip: string | null; userAgent: string | null };
@@ -50,19 +52,25 @@ type Row = {
   created_at: Date | string;
   last_seen_at: Date | string;
   expires_at: Date | string;
+  rotation_pending: boolean;
   email: string;
   name: string;
   is_operator: boolean;
-  role: MembershipRole;
+  role_id: string;
+  role_name: string;
+  role_key: string | null;
   organization_name: string;
+  permissions: string[] | string | null;
 };
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /**
  * The per-request check, in ONE round trip: the session must exist, be within its absolute
- * lifetime and idle timeout, and its user must still be a member of its organization.
- * The same statement refreshes last_seen_at (at most once a minute).
+ * lifetime and idle timeout, and its user must still be an active member of its organization.
+ * The same statement computes the effective permissions (own role + group roles, each with every
+ * role below it in the tree), so a role change applies on the member's very next request, and
+ * refreshes last_seen_at (at most once a minute).
  */
 export async function validateSessionToken(db: Database, token: string): Promise<SessionContext | null> {
   if (!token || token.length > 100) return null;
@@ -74,31 +82,49 @@ export async function validateSessionToken(db: Database, token: string): Promise
   const idleCutoff = sql`${new Date(now_.getTime() - idleMs).toISOString()}::timestamptz`;
   const touchCutoff = sql`${new Date(now_.getTime() - TOUCH_EVERY_MS).toISOString()}::timestamptz`;
   const result = await db.execute(sql`
-    with s as (
-      select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at,
-             u.email, u.name, u.is_operator, m.role, o.name as organization_name
+    with recursive s as (
+      select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at, s.rotation_pending,
+             u.email, u.name, u.is_operator, m.role_id, r.name as role_name, r.key as role_key,
+             o.name as organization_name
       from sessions s
       join users u on u.id = s.user_id
-      join memberships m on m.user_id = s.user_id and m.organization_id = s.organization_id
+      join memberships m on m.user_id = s.user_id and m.organization_id = s.organization_id and m.status = 'active'
+      join roles r on r.id = m.role_id
       join organizations o on o.id = s.organization_id
       where s.id = ${id} and s.expires_at > ${t} and s.last_seen_at > ${idleCutoff}
+    ), held(id) as (
+      select role_id from s
+      union
+      select gr.role_id from group_members gm
+      join groups g on g.id = gm.group_id
+      join group_roles gr on gr.group_id = gm.group_id
+      where gm.user_id = (select user_id from s) and g.organization_id = (select organization_id from s)
+    ), tree(id) as (
+      select id from held
+      union
+      select r.id from roles r join tree on r.parent_id = tree.id
     ), touched as (
       update sessions set last_seen_at = ${t}
       where id = ${id} and last_seen_at < ${touchCutoff} and exists (select 1 from s)
       returning id
     )
-    select * from s`);
+    select s.*, (select json_agg(distinct rp.permission) from role_permissions rp where rp.role_id in (select id from tree)) as permissions
+    from s`);
   const row = rowsOf<Row>(result)[0];
   if (!row) return null;
+  const granted = typeof row.permissions === "string" ? (JSON.parse(row.permissions) as string[]) : (row.permissions ?? []);
   return {
     session: {
       id: row.id,
       createdAt: asDate(row.created_at),
       lastSeenAt: asDate(row.last_seen_at),
       expiresAt: asDate(row.expires_at),
+      rotationPending: row.rotation_pending,
     },
     user: { id: row.user_id, email: row.email, name: row.name, isOperator: row.is_operator },
-    organization: { id: row.organization_id, name: row.organization_name, role: row.role },
+    organization: { id: row.organization_id, name: row.organization_name, roleId: row.role_id, roleName: row.role_name, roleKey: row.role_key },
+    // Unknown strings in the table (a permission removed from the catalogue) grant nothing.
+    permissions: new Set(granted.filter(isPermission)),
   };
 }
 
@@ -108,11 +134,16 @@ export async function rotateSession(db: Database, sessionId: string, changes: { 
   const id = sha256Hex(token);
   const updated = await db
     .update(sessions)
-    .set({ id, ...changes })
+    .set({ id, rotationPending: false, ...changes })
     .where(eq(sessions.id, sessionId))
     .returning({ id: sessions.id });
   if (updated.length !== 1) return null;
   return { token, sessionId: id };
+}
+
+/** Someone changed this user's privileges: each of their sessions gets a new id on its next request. */
+export async function markSessionsForRotation(db: Database, userId: string): Promise<void> {
+  await db.update(sessions).set({ rotationPending: true }).where(eq(sessions.userId, userId));
 }
 
 export async function revokeSession(db: Database, userId: string, sessionId: string): Promise<boolean> {

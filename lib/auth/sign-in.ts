@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, users } from "@/db/schema";
+import { now } from "@/lib/clock";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { createSession, pruneExpiredSessions, revokeSessionByToken } from "./session";
 
@@ -9,7 +10,8 @@ export type SignInResult =
   | { ok: true; token: string; userId: string }
   | { ok: false; code: "invalid_credentials"; message: string }
   | { ok: false; code: "email_unverified"; message: string; userId: string; email: string }
-  | { ok: false; code: "no_organization"; message: string };
+  | { ok: false; code: "no_organization"; message: string }
+  | { ok: false; code: "suspended"; message: string };
 
 export const INVALID_CREDENTIALS = "That e-mail and password do not match an account.";
 
@@ -41,15 +43,18 @@ export async function signIn(
       email: user.email,
     };
   }
-  const [membership] = await db
-    .select({ organizationId: memberships.organizationId })
+  const all = await db
+    .select({ organizationId: memberships.organizationId, status: memberships.status })
     .from(memberships)
     .where(eq(memberships.userId, user.id))
-    .orderBy(asc(memberships.createdAt))
-    .limit(1);
+    .orderBy(asc(memberships.createdAt));
+  const membership = all.find((m) => m.status === "active");
   if (!membership) {
-    return { ok: false, code: "no_organization", message: "Your account is not a member of any organization any more." };
+    return all.length
+      ? { ok: false, code: "suspended", message: "Your access has been suspended by your organization's administrators. Contact them to restore it." }
+      : { ok: false, code: "no_organization", message: "Your account is not a member of any organization any more." };
   }
+  await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, user.id));
   await revokeSessionByToken(db, input.previousToken);
   await pruneExpiredSessions(db, user.id);
   const { token } = await createSession(db, {

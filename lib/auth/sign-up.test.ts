@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { authTokens, memberships, organizations, users } from "@/db/schema";
+import { authTokens, memberships, organizations, roles, users } from "@/db/schema";
 import { useFakeClock } from "@/lib/clock";
 import { sha256Hex } from "@/lib/crypto";
 import { lastLinkTo, mailsTo } from "@/tests/outbox";
@@ -18,7 +18,11 @@ describe("sign-up and e-mail verification", () => {
     const email = unique();
     await signUp(getDb(), input(email));
     const [user] = await getDb().select().from(users).where(eq(users.email, email));
-    const [m] = await getDb().select().from(memberships).where(eq(memberships.userId, user!.id));
+    const [m] = await getDb()
+      .select({ organizationId: memberships.organizationId, role: roles.key })
+      .from(memberships)
+      .innerJoin(roles, eq(roles.id, memberships.roleId))
+      .where(eq(memberships.userId, user!.id));
     const [org] = await getDb().select().from(organizations).where(eq(organizations.id, m!.organizationId));
     expect(m?.role).toBe("owner");
     expect(org?.name).toBe("Nia Ltd");

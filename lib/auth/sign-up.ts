@@ -2,8 +2,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Database } from "@/db";
-import { memberships, organizations, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import { badRequest } from "@/lib/errors";
+import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 import { accountExistsMail, sendMail, verifyEmailMail } from "@/lib/mail";
 import { issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
 import { hashPassword, passwordProblem } from "./password";
@@ -28,8 +29,7 @@ export async function signUp(db: Database, input: z.infer<typeof signUpSchema>):
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (!user) return null; // lost a race with a concurrent sign-up for the same address
-    const [org] = await tx.insert(organizations).values({ name: input.organizationName }).returning({ id: organizations.id });
-    await tx.insert(memberships).values({ userId: user.id, organizationId: org!.id, role: "owner" });
+    await createOrganizationWithOwner(tx, { name: input.organizationName, userId: user.id });
     const token = await issueAuthToken(tx, user.id, "verify_email");
     return { token };
   });

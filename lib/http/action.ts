@@ -3,6 +3,9 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { requireSession, type SessionContext } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
+import { authorize } from "@/lib/rbac/authorize";
+import type { Permission } from "@/lib/rbac/permissions";
+import { loggableError } from "./log";
 import { currentRequestMeta, type RequestMeta } from "./request-meta";
 import { fieldErrorsOf } from "./zod-errors";
 
@@ -26,13 +29,14 @@ function echoValues(form: FormData): Record<string, string> {
  * message (logged with the request id).
  */
 export function formAction<Auth extends boolean, S extends z.ZodType>(
-  options: { auth: Auth; schema: S },
+  options: { auth: Auth; schema: S; permission?: Auth extends true ? Permission : never },
   handler: (input: z.infer<S>, ctx: Ctx<Auth>) => Promise<FormState | void>,
 ) {
-  return async (_prev: FormState | undefined, form: FormData): Promise<FormState> => {
+  const action = async (_prev: FormState | undefined, form: FormData): Promise<FormState> => {
     const meta = await currentRequestMeta();
     try {
       const session = options.auth ? await requireSession() : null;
+      if (session && options.permission) authorize(session, options.permission);
       const raw = Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("$")));
       const parsed = options.schema.safeParse(raw);
       if (!parsed.success) {
@@ -42,8 +46,10 @@ export function formAction<Auth extends boolean, S extends z.ZodType>(
     } catch (e) {
       unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
       if (isAppError(e)) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form) };
-      console.error(`[${meta.requestId}] unexpected error in server action`, e);
+      console.error(`[${meta.requestId}] unexpected error in server action`, loggableError(e));
       return { ok: false, message: `Something went wrong on our side. Try again later (reference ${meta.requestId}).` };
     }
   };
+  // Read by the authorization matrix test; server actions stay plain async functions to Next.
+  return Object.assign(action, { access: { auth: options.auth, permission: options.permission ?? null } });
 }

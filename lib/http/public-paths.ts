@@ -16,6 +16,7 @@ const PUBLIC_EXACT = new Set([
   "/security.txt",
   "/robots.txt",
   "/favicon.ico",
+  "/invite",
   "/dev/outbox", // development only: the page itself answers 404 in production
 ]);
 

@@ -1,8 +1,13 @@
 import "server-only";
 import type { z } from "zod";
-import { requireSessionFromRequest, type SessionContext } from "@/lib/auth";
-import { isAppError } from "@/lib/errors";
+import { getDb } from "@/db";
+import { requireSessionFromRequest, rotateSession, sessionCookieName, type SessionContext } from "@/lib/auth";
+import { sessionCookieOptions } from "@/lib/auth/cookie";
+import { AppError, isAppError } from "@/lib/errors";
+import { authorize } from "@/lib/rbac/authorize";
+import type { Permission } from "@/lib/rbac/permissions";
 import { readJsonBody } from "./body";
+import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { parseOrThrow } from "./zod-errors";
 
@@ -15,8 +20,10 @@ type Ctx<Auth extends boolean, Body> = {
 };
 
 type Options<Auth extends boolean, S extends z.ZodType | undefined> = {
-  /** true: a live session is required (the default). false: a public endpoint, said out loud. */
+  /** true: a live session is required. false: a public endpoint, said out loud. */
   auth: Auth;
+  /** Checked with authorize() right after the session; the authorization matrix test reads it. */
+  permission?: Auth extends true ? Permission : never;
   body?: S;
   maxBodyBytes?: number;
 };
@@ -30,17 +37,35 @@ export function route<Auth extends boolean, S extends z.ZodType | undefined = un
   options: Options<Auth, S>,
   handler: (ctx: Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response> | Response,
 ) {
-  return async (req: Request, routeCtx?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const wrapped = async (req: Request, routeCtx?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const meta = requestMetaFrom(req.headers);
     try {
-      const session = options.auth ? await requireSessionFromRequest(req) : null;
+      let session = options.auth ? await requireSessionFromRequest(req) : null;
+      let newToken: string | undefined;
+      if (session?.session.rotationPending) {
+        // Privileges changed elsewhere: this response carries the session's new id.
+        const rotated = await rotateSession(getDb(), session.session.id);
+        if (!rotated) throw new AppError("unauthenticated", 401, "Please sign in to continue.");
+        newToken = rotated.token;
+        session = { ...session, session: { ...session.session, id: rotated.sessionId, rotationPending: false } };
+      }
+      if (session && options.permission) authorize(session, options.permission);
       const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : undefined;
       const params = (await routeCtx?.params) ?? {};
-      return await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
+      const response = await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
+      if (newToken) response.headers.append("set-cookie", sessionSetCookie(newToken));
+      return response;
     } catch (e) {
       return errorResponse(e, meta.requestId);
     }
   };
+  return Object.assign(wrapped, { access: { auth: options.auth, permission: options.permission ?? null } });
+}
+
+/** A Set-Cookie header for the session: session-only (no Expires/Max-Age), HttpOnly, Lax, Secure under HTTPS. */
+export function sessionSetCookie(token: string): string {
+  const o = sessionCookieOptions();
+  return `${sessionCookieName()}=${token}; Path=${o.path}; HttpOnly; SameSite=Lax${o.secure ? "; Secure" : ""}`;
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
@@ -50,7 +75,7 @@ export function errorResponse(e: unknown, requestId: string): Response {
       { status: e.status, headers: { "cache-control": "no-store" } },
     );
   }
-  console.error(`[${requestId}] unexpected error`, e);
+  console.error(`[${requestId}] unexpected error`, loggableError(e));
   return Response.json(
     { error: { code: "internal", message: "Something went wrong on our side. Try again later.", requestId } },
     { status: 500, headers: { "cache-control": "no-store" } },

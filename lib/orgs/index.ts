@@ -2,9 +2,10 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { memberships, organizations } from "@/db/schema";
+import { memberships, organizations, roles } from "@/db/schema";
 import { rotateSession, type SessionContext } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
+import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 
 export const organizationNameSchema = z
   .string({ error: "Enter the organization's name." })
@@ -14,9 +15,10 @@ export const organizationNameSchema = z
 
 export async function listMyOrganizations(db: Database, userId: string) {
   return db
-    .select({ id: organizations.id, name: organizations.name, role: memberships.role })
+    .select({ id: organizations.id, name: organizations.name, role: roles.name, status: memberships.status })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(eq(memberships.userId, userId))
     .orderBy(asc(organizations.name));
 }
@@ -29,7 +31,7 @@ export async function switchOrganization(db: Database, ctx: SessionContext, orga
   const [membership] = await db
     .select({ organizationId: memberships.organizationId })
     .from(memberships)
-    .where(and(eq(memberships.userId, ctx.user.id), eq(memberships.organizationId, organizationId)));
+    .where(and(eq(memberships.userId, ctx.user.id), eq(memberships.organizationId, organizationId), eq(memberships.status, "active")));
   if (!membership) throw notFound("That organization");
   const rotated = await rotateSession(db, ctx.session.id, { organizationId });
   if (!rotated) throw notFound("Your session");
@@ -38,9 +40,8 @@ export async function switchOrganization(db: Database, ctx: SessionContext, orga
 
 export async function createOrganization(db: Database, ctx: SessionContext, name: string) {
   return db.transaction(async (tx) => {
-    const [org] = await tx.insert(organizations).values({ name }).returning({ id: organizations.id });
-    await tx.insert(memberships).values({ userId: ctx.user.id, organizationId: org!.id, role: "owner" });
-    const rotated = await rotateSession(tx, ctx.session.id, { organizationId: org!.id });
+    const organizationId = await createOrganizationWithOwner(tx, { name, userId: ctx.user.id });
+    const rotated = await rotateSession(tx, ctx.session.id, { organizationId });
     if (!rotated) throw notFound("Your session");
     return rotated;
   });

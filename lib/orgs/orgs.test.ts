@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { validateSessionToken } from "@/lib/auth";
-import { makeSession, makeUser } from "@/tests/factories";
+import { makeSession, makeUser, roleIdOf } from "@/tests/factories";
 import { createOrganization, listMyOrganizations, switchOrganization } from "./index";
 
 async function ctxFor(token: string) {
@@ -14,16 +14,15 @@ describe("organizations", () => {
   it("V8.2.2 a user in several organizations switches the active one, and the session id rotates", async () => {
     const { user, organizationId } = await makeUser();
     const other = await makeUser();
-    const { getDb: db } = await import("@/db");
     const { memberships } = await import("@/db/schema");
-    await db().insert(memberships).values({ userId: user.id, organizationId: other.organizationId, role: "member" });
+    await getDb().insert(memberships).values({ userId: user.id, organizationId: other.organizationId, roleId: await roleIdOf(other.organizationId, "member") });
     const { token } = await makeSession(user.id, organizationId);
     expect((await listMyOrganizations(getDb(), user.id)).map((o) => o.id).sort()).toEqual([organizationId, other.organizationId].sort());
 
     const rotated = await switchOrganization(getDb(), await ctxFor(token), other.organizationId);
     expect(await validateSessionToken(getDb(), token)).toBeNull();
     const after = await ctxFor(rotated.token);
-    expect(after.organization).toMatchObject({ id: other.organizationId, role: "member" });
+    expect(after.organization).toMatchObject({ id: other.organizationId, roleKey: "member" });
   });
 
   it("V8.4.1 switching to an organization the user does not belong to is refused and changes nothing", async () => {
@@ -39,6 +38,6 @@ describe("organizations", () => {
     const { token } = await makeSession(user.id, organizationId);
     const rotated = await createOrganization(getDb(), await ctxFor(token), "Second Venture");
     const ctx = await ctxFor(rotated.token);
-    expect(ctx.organization).toMatchObject({ name: "Second Venture", role: "owner" });
+    expect(ctx.organization).toMatchObject({ name: "Second Venture", roleKey: "owner" });
   });
 });

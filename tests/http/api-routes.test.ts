@@ -75,7 +75,7 @@ describe("route handlers: sessions", () => {
     const { token } = await makeSession(user.id, organizationId);
     const res = await me(withCookie("/api/me", token));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ user: { id: user.id }, organization: { id: organizationId, role: "owner" } });
+    expect(await res.json()).toMatchObject({ user: { id: user.id }, organization: { id: organizationId, roleKey: "owner" } });
   });
 
   it("V7.4.1 a revoked session is refused on the next request", async () => {

@@ -10,19 +10,31 @@ function walk(dir: string): string[] {
   });
 }
 
+function segmentsOf(file: string): string[] {
+  return path
+    .relative(APP, path.dirname(file))
+    .split(path.sep)
+    .filter((p) => p && !(p.startsWith("(") && p.endsWith(")")));
+}
+
 /** "/app/(auth)/sign-in/page.tsx" -> "/sign-in"; dynamic segments become sample values. */
 function urlPathOf(file: string): string {
-  const rel = path.relative(APP, path.dirname(file)).split(path.sep);
-  const parts = rel.filter((p) => p && !(p.startsWith("(") && p.endsWith(")"))).map((p) => (p.startsWith("[") ? "0".repeat(64) : p));
-  return "/" + parts.join("/");
+  return "/" + segmentsOf(file).map((p) => (p.startsWith("[") ? "0".repeat(64) : p)).join("/");
+}
+
+/** Names of the dynamic segments, e.g. ["userId"] for app/(app)/admin/members/[userId]/page.tsx. */
+function paramsOf(file: string): string[] {
+  return segmentsOf(file)
+    .filter((p) => p.startsWith("["))
+    .map((p) => p.replace(/^\[+\.*|\]+$/g, ""));
 }
 
 /** Every route handler, page and server-action module in app/, found from the code, not a list. */
 export function appInventory() {
   const files = walk(APP);
   return {
-    routes: files.filter((f) => /\/route\.tsx?$/.test(f)).map((file) => ({ file, path: urlPathOf(file) })),
-    pages: files.filter((f) => /\/page\.tsx$/.test(f)).map((file) => ({ file, path: urlPathOf(file) })),
+    routes: files.filter((f) => /\/route\.tsx?$/.test(f)).map((file) => ({ file, path: urlPathOf(file), params: paramsOf(file) })),
+    pages: files.filter((f) => /\/page\.tsx$/.test(f)).map((file) => ({ file, path: urlPathOf(file), params: paramsOf(file) })),
     actionModules: files
       .filter((f) => /\.tsx?$/.test(f) && /^\s*["']use server["']/.test(readFileSync(f, "utf8")))
       .map((file) => ({ file, path: urlPathOf(file) })),

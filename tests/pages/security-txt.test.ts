@@ -5,7 +5,7 @@ import { useFakeClock } from "@/lib/clock";
 describe("security.txt", () => {
   it("V13.4.1 follows RFC 9116: Contact and an Expires less than a year ahead", async () => {
     const clock = useFakeClock(new Date("2026-11-24T10:00:00Z"));
-    const text = await GET().text();
+    const text = await (await GET(new Request("http://localhost:3000/.well-known/security.txt"))).text();
     expect(text).toMatch(/^Contact: mailto:/m);
     const expires = new Date(text.match(/^Expires: (.+)$/m)![1]!);
     expect(expires.getTime()).toBeGreaterThan(clock.now().getTime());

@@ -1,10 +1,11 @@
-import { env } from "@/lib/env";
 import { now } from "@/lib/clock";
+import { env } from "@/lib/env";
+import { route } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
 /** RFC 9116. Expires is always about a year ahead, so a deployed copy never goes stale. */
-export function GET() {
+export const GET = route({ auth: false }, () => {
   const { APP_URL, SECURITY_CONTACT } = env();
   const expires = new Date(now().getTime() + 365 * 24 * 3_600_000);
   expires.setUTCHours(0, 0, 0, 0);
@@ -17,4 +18,4 @@ export function GET() {
     "",
   ].join("\n");
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=3600" } });
-}
+});

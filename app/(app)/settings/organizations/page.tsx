@@ -18,7 +18,7 @@ export default async function OrganizationsPage() {
             <span>
               {o.name} {o.id === ctx.organization.id ? <strong className="ml-1 text-green-800">(active)</strong> : null}
             </span>
-            <span className="text-slate-600">{o.role}</span>
+            <span className="text-slate-600">{o.role}{o.status === "suspended" ? " (suspended)" : ""}</span>
           </li>
         ))}
       </ul>

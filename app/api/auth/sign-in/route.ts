@@ -1,8 +1,8 @@
 import { getDb } from "@/db";
-import { resendVerification, sessionCookieName, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
-import { sessionCookieOptions } from "@/lib/auth/cookie";
+import { resendVerification, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http";
+import { sessionSetCookie } from "@/lib/http/route";
 
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
 export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta }) => {
@@ -13,10 +13,6 @@ export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1
     throw new AppError(result.code, result.code === "invalid_credentials" ? 401 : 403, result.message);
   }
   const response = Response.json({ ok: true }, { headers: { "cache-control": "no-store" } });
-  const o = sessionCookieOptions();
-  response.headers.append(
-    "set-cookie",
-    `${sessionCookieName()}=${result.token}; Path=${o.path}; HttpOnly; SameSite=Lax${o.secure ? "; Secure" : ""}`,
-  );
+  response.headers.append("set-cookie", sessionSetCookie(result.token));
   return response;
 });

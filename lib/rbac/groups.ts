@@ -1,0 +1,119 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db";
+import { groupMembers, groupRoles, groups, users } from "@/db/schema";
+import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
+import { badRequest, notFound } from "@/lib/errors";
+import { authorize } from "./authorize";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { getMembership } from "./members";
+import { assertCanGrantRoles } from "./rules";
+import { loadRoleTree } from "./tree-queries";
+
+export const groupInputSchema = z.object({
+  name: z.string({ error: "Give the group a name." }).trim().min(2, "Give the group a name.").max(60, "Use at most 60 characters."),
+  description: z.string().trim().max(300, "Use at most 300 characters.").default(""),
+  roleIds: z.array(z.uuid()).max(20).default([]),
+});
+
+export async function listGroups(db: Database, ctx: SessionContext) {
+  authorize(ctx, "roles:read");
+  const rows = await db.select().from(groups).where(eq(groups.organizationId, ctx.organization.id)).orderBy(asc(groups.name));
+  const members = await db
+    .select({ groupId: groupMembers.groupId, userId: users.id, name: users.name, email: users.email })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(eq(groups.organizationId, ctx.organization.id));
+  const held = await db
+    .select({ groupId: groupRoles.groupId, roleId: groupRoles.roleId })
+    .from(groupRoles)
+    .innerJoin(groups, eq(groups.id, groupRoles.groupId))
+    .where(eq(groups.organizationId, ctx.organization.id));
+  return rows.map((g) => ({
+    ...g,
+    members: members.filter((m) => m.groupId === g.id),
+    roleIds: held.filter((h) => h.groupId === g.id).map((h) => h.roleId),
+  }));
+}
+
+async function groupInOrg(db: Database, ctx: SessionContext, groupId: string) {
+  const [g] = await db.select().from(groups).where(and(eq(groups.id, groupId), eq(groups.organizationId, ctx.organization.id)));
+  if (!g) throw notFound("That group");
+  return g;
+}
+
+async function rotateGroupMembers(db: Database, groupId: string) {
+  const rows = await db.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, groupId));
+  for (const r of rows) await markSessionsForRotation(db, r.userId);
+}
+
+/** Creates or updates a group and the roles it carries (each role's permissions must be the editor's own). */
+export async function saveGroup(db: Database, ctx: SessionContext, input: z.input<typeof groupInputSchema>, groupId?: string) {
+  authorize(ctx, "roles:manage");
+  await requireStepUpForSensitiveChange(ctx);
+  const data = groupInputSchema.parse(input);
+  return db.transaction(async (tx) => {
+    const tree = await loadRoleTree(tx, ctx.organization.id);
+    for (const id of data.roleIds) if (!tree.some((r) => r.id === id)) throw notFound("That role");
+    if (groupId) await groupInOrg(tx, ctx, groupId);
+    const previous = groupId ? (await tx.select().from(groupRoles).where(eq(groupRoles.groupId, groupId))).map((r) => r.roleId) : [];
+    assertCanGrantRoles(ctx, tree, data.roleIds.filter((id) => !previous.includes(id)));
+    let id = groupId;
+    if (id) {
+      await tx.update(groups).set({ name: data.name, description: data.description }).where(eq(groups.id, id));
+    } else {
+      const [row] = await tx
+        .insert(groups)
+        .values({ organizationId: ctx.organization.id, name: data.name, description: data.description })
+        .onConflictDoNothing()
+        .returning({ id: groups.id });
+      if (!row) throw badRequest("A group with that name already exists.", { name: "A group with that name already exists." });
+      id = row.id;
+    }
+    await tx.delete(groupRoles).where(eq(groupRoles.groupId, id));
+    if (data.roleIds.length) await tx.insert(groupRoles).values(data.roleIds.map((roleId) => ({ groupId: id!, roleId })));
+    await rotateGroupMembers(tx, id);
+    await recordRbacEvent(tx, ctx, { action: groupId ? "group.updated" : "group.created", groupId: id });
+    return id;
+  });
+}
+
+export async function deleteGroup(db: Database, ctx: SessionContext, groupId: string) {
+  authorize(ctx, "roles:manage");
+  await requireStepUpForSensitiveChange(ctx);
+  await db.transaction(async (tx) => {
+    await groupInOrg(tx, ctx, groupId);
+    await rotateGroupMembers(tx, groupId);
+    await tx.delete(groups).where(eq(groups.id, groupId));
+    await recordRbacEvent(tx, ctx, { action: "group.deleted", groupId });
+  });
+}
+
+/** Adding someone to a group hands them the group's roles: the adder must hold all of it. */
+export async function addGroupMember(db: Database, ctx: SessionContext, groupId: string, userId: string) {
+  authorize(ctx, "roles:assign");
+  await requireStepUpForSensitiveChange(ctx);
+  await db.transaction(async (tx) => {
+    await groupInOrg(tx, ctx, groupId);
+    await getMembership(tx, ctx, userId);
+    const tree = await loadRoleTree(tx, ctx.organization.id);
+    const carried = (await tx.select().from(groupRoles).where(eq(groupRoles.groupId, groupId))).map((r) => r.roleId);
+    assertCanGrantRoles(ctx, tree, carried);
+    await tx.insert(groupMembers).values({ groupId, userId }).onConflictDoNothing();
+    await markSessionsForRotation(tx, userId);
+    await recordRbacEvent(tx, ctx, { action: "group.updated", groupId });
+  });
+}
+
+export async function removeGroupMember(db: Database, ctx: SessionContext, groupId: string, userId: string) {
+  authorize(ctx, "roles:assign");
+  await requireStepUpForSensitiveChange(ctx);
+  await db.transaction(async (tx) => {
+    await groupInOrg(tx, ctx, groupId);
+    await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+    await markSessionsForRotation(tx, userId);
+    await recordRbacEvent(tx, ctx, { action: "group.updated", groupId });
+  });
+}
