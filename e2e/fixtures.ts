@@ -112,3 +112,34 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect };
+
+// Appended with the admin dashboard (imports are hoisted; kept here so this block stays self-contained).
+import { InvitationsAdminPage, InviteAcceptPage } from "./pages/admin-pages";
+
+/**
+ * Makes a new person a member of the signed-in owner's organization the way a person would: the
+ * owner invites them from /admin/invitations, they open the mailed link and create their account.
+ * Returns their identity (organizationName is the owner's organization); they are not signed in.
+ */
+export async function addMemberByInvitation(
+  browser: Browser,
+  ownerPage: Page,
+  owner: Pick<Identity, "organizationName">,
+  opts: { roleName?: string; name?: string; tag?: string } = {},
+): Promise<Identity> {
+  const who: Identity = { ...newIdentity(opts.tag ?? "invitee"), name: opts.name ?? "Alex Invitee", organizationName: owner.organizationName };
+  const before = mailIds(who.email);
+  const invitations = new InvitationsAdminPage(ownerPage);
+  await invitations.goto();
+  await invitations.invite(who.email, opts.roleName ?? "Member");
+  const mail = await waitForMail(who.email, { subject: /invited you to/, notIn: before });
+  const context = await browser.newContext();
+  try {
+    const accept = new InviteAcceptPage(await context.newPage());
+    await accept.open(linkIn(mail, "/invite"), owner.organizationName);
+    await accept.createAccount(who.name, who.password);
+  } finally {
+    await context.close();
+  }
+  return who;
+}

@@ -6,7 +6,7 @@ import { signOutAction, switchOrganizationAction } from "./actions";
 
 type Org = { id: string; name: string; role: string };
 
-export function AppHeader(props: { userName: string; activeOrgId: string; orgs: Org[]; isOperator: boolean }) {
+export function AppHeader(props: { userName: string; activeOrgId: string; orgs: Org[]; isOperator: boolean; showAdmin: boolean }) {
   const [, signOut] = useActionState(signOutAction, undefined);
   const [switchState, switchOrg] = useActionState(switchOrganizationAction, undefined);
   return (
@@ -19,6 +19,7 @@ export function AppHeader(props: { userName: string; activeOrgId: string; orgs: 
           <Link href="/dashboard">Dashboard</Link>
           <Link href="/settings/sessions">Sessions</Link>
           <Link href="/settings/organizations">Organizations</Link>
+          {props.showAdmin ? <Link href="/admin/members">Admin</Link> : null}
           {props.isOperator ? <Link href="/admin/contact-messages">Contact messages</Link> : null}
         </nav>
         <form action={switchOrg} className="ml-auto flex items-center gap-2 text-sm">

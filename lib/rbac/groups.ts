@@ -5,6 +5,7 @@ import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups, users } from "@/db/schema";
 import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
 import { badRequest, notFound } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
 import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
 import { getMembership } from "./members";
@@ -53,7 +54,7 @@ async function rotateGroupMembers(db: Database, groupId: string) {
 export async function saveGroup(db: Database, ctx: SessionContext, input: z.input<typeof groupInputSchema>, groupId?: string) {
   authorize(ctx, "roles:manage");
   await requireStepUpForSensitiveChange(ctx);
-  const data = groupInputSchema.parse(input);
+  const data = parseOrThrow(groupInputSchema, input);
   return db.transaction(async (tx) => {
     const tree = await loadRoleTree(tx, ctx.organization.id);
     for (const id of data.roleIds) if (!tree.some((r) => r.id === id)) throw notFound("That role");
@@ -112,6 +113,7 @@ export async function removeGroupMember(db: Database, ctx: SessionContext, group
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
     await groupInOrg(tx, ctx, groupId);
+    await getMembership(tx, ctx, userId); // a user of another organization reads as not found
     await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
     await markSessionsForRotation(tx, userId);
     await recordRbacEvent(tx, ctx, { action: "group.updated", groupId });

@@ -11,6 +11,7 @@ import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
 import { env } from "@/lib/env";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
+import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
 import { recordRbacEvent } from "./hooks";
 import { assertCanGrantRoles } from "./rules";
@@ -23,7 +24,7 @@ export const inviteSchema = z.object({ email: emailSchema, roleId: z.uuid({ erro
 
 export async function inviteMember(db: Database, ctx: SessionContext, input: z.input<typeof inviteSchema>) {
   authorize(ctx, "members:invite");
-  const { email, roleId } = inviteSchema.parse(input);
+  const { email, roleId } = parseOrThrow(inviteSchema, input);
   const token = randomToken();
   const invitationId = await db.transaction(async (tx) => {
     const tree = await loadRoleTree(tx, ctx.organization.id);

@@ -150,6 +150,7 @@ export async function removeMember(db: Database, ctx: SessionContext, userId: st
 
 export async function revokeMemberSessions(db: Database, ctx: SessionContext, userId: string) {
   authorize(ctx, "members:manage");
+  await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
     await guardedMemberChange(tx, ctx, userId, "sign out");
     await revokeSessionsInOrg(tx, ctx.organization.id, userId);

@@ -222,3 +222,23 @@ describe("invitations", () => {
     await expect(inviteMember(db(), adminCtx, { email, roleId: await roleIdOf(orgId, "owner") })).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe("input and scope at the domain layer", () => {
+  it("V2.2.1 bad input to a domain function is a 422 with field messages, not a crash", async () => {
+    const { ownerCtx, orgId } = await org();
+    await expect(createRole(db(), ownerCtx, { name: "", parentId: await roleIdOf(orgId, "member"), permissions: ["nope:nope"] })).rejects.toMatchObject({
+      status: 422,
+      fieldErrors: { name: expect.any(String) },
+    });
+  });
+
+  it("V8.4.1 removing a foreign user from a group reads as not found and rotates nobody", async () => {
+    const a = await org();
+    const b = await org("member");
+    const groupId = await saveGroup(db(), a.ownerCtx, { name: "Ops" });
+    const victim = await ctxOf(b.members[0]!.user.id, b.orgId);
+    const { removeGroupMember } = await import("./index");
+    await expect(removeGroupMember(db(), a.ownerCtx, groupId, b.members[0]!.user.id)).rejects.toMatchObject({ status: 404 });
+    expect((await validateSessionToken(db(), victim.token))?.session.rotationPending).toBe(false);
+  });
+});

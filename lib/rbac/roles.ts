@@ -5,6 +5,7 @@ import type { Database } from "@/db";
 import { groupRoles, invitations, memberships, rolePermissions, roles, sessions } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth/session";
 import { AppError, badRequest, notFound } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
 import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
 import { isPermission, type Permission } from "./permissions";
@@ -33,7 +34,7 @@ async function rotateOrganizationSessions(db: Database, organizationId: string) 
 export async function createRole(db: Database, ctx: SessionContext, input: z.input<typeof roleInputSchema>) {
   authorize(ctx, "roles:manage");
   await requireStepUpForSensitiveChange(ctx);
-  const data = roleInputSchema.parse(input);
+  const data = parseOrThrow(roleInputSchema, input);
   return db.transaction(async (tx) => {
     const tree = await loadRoleTree(tx, ctx.organization.id);
     if (!tree.some((r) => r.id === data.parentId)) throw notFound("That parent role");
@@ -58,7 +59,7 @@ export async function createRole(db: Database, ctx: SessionContext, input: z.inp
 export async function updateRole(db: Database, ctx: SessionContext, roleId: string, input: z.input<typeof roleInputSchema>) {
   authorize(ctx, "roles:manage");
   await requireStepUpForSensitiveChange(ctx);
-  const data = roleInputSchema.parse(input);
+  const data = parseOrThrow(roleInputSchema, input);
   await db.transaction(async (tx) => {
     const tree = await loadRoleTree(tx, ctx.organization.id);
     const role = tree.find((r) => r.id === roleId);

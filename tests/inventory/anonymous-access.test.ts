@@ -9,8 +9,8 @@ import { appInventory } from "./app-inventory";
  * on these lists. A new route that forgets the gate fails here.
  */
 const PUBLIC_ROUTES = new Set(["/api/health", "/api/ping", "/api/contact", "/api/auth/sign-in", "/.well-known/security.txt"]);
-const PUBLIC_PAGES = new Set(["/", "/sign-in", "/sign-up", "/sign-up/done", "/verify-email", "/forgot-password", "/reset-password", "/contact", "/dev/outbox"]);
-const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction"]);
+const PUBLIC_PAGES = new Set(["/", "/sign-in", "/sign-up", "/sign-up/done", "/verify-email", "/forgot-password", "/reset-password", "/contact", "/dev/outbox", "/invite"]);
+const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction"]);
 
 const inventory = appInventory();
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -1,0 +1,63 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { confirmSchema, ROLE_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
+import { getDb } from "@/db";
+import { formAction } from "@/lib/http/action";
+import { rotateOwnSession } from "@/lib/rbac/own-session";
+import { addGroupMember, deleteGroup, groupInputSchema, removeGroupMember, saveGroup } from "@/lib/rbac";
+
+const groupId = z.uuid({ error: "Unknown group." });
+const roleList = { key: "roleIds", prefix: ROLE_PREFIX };
+
+// Group changes mark the group's members' sessions for a new id (the editor's too if they belong
+// to it): the editor's own gets it in this response, everyone else's on their next request.
+
+export const createGroupAction = formAction(
+  { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema, ["name", "description"], roleList) },
+  async (input, { session }) => {
+    const id = await saveGroup(getDb(), session, input);
+    await rotateOwnSession(getDb(), session);
+    revalidatePath("/admin/groups");
+    redirect(`/admin/groups/${id}?created=1`);
+  },
+);
+
+export const updateGroupAction = formAction(
+  { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema.extend({ groupId }), ["groupId", "name", "description"], roleList) },
+  async ({ groupId, ...input }, { session }) => {
+    await saveGroup(getDb(), session, input, groupId);
+    await rotateOwnSession(getDb(), session);
+    revalidatePath("/admin/groups");
+    redirect(`/admin/groups/${groupId}?saved=1`);
+  },
+);
+
+export const deleteGroupAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ groupId, confirm: confirmSchema }) }, async ({ groupId }, { session }) => {
+  await deleteGroup(getDb(), session, groupId);
+  await rotateOwnSession(getDb(), session);
+  revalidatePath("/admin/groups");
+  redirect("/admin/groups?deleted=1");
+});
+
+export const addGroupMemberAction = formAction(
+  { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Choose a member." }) }) },
+  async ({ groupId, userId }, { session }) => {
+    await addGroupMember(getDb(), session, groupId, userId);
+    await rotateOwnSession(getDb(), session);
+    revalidatePath("/admin/groups");
+    redirect(`/admin/groups/${groupId}?added=1`);
+  },
+);
+
+export const removeGroupMemberAction = formAction(
+  { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Unknown member." }) }) },
+  async ({ groupId, userId }, { session }) => {
+    await removeGroupMember(getDb(), session, groupId, userId);
+    await rotateOwnSession(getDb(), session);
+    revalidatePath("/admin/groups");
+    redirect(`/admin/groups/${groupId}?removed=1`);
+  },
+);

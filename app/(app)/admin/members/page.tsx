@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AdminNav } from "@/components/admin/admin-nav";
+import { loadForPage } from "@/components/admin/load";
+import { StatusNote } from "@/components/admin/status-note";
+import { UtcTime } from "@/components/admin/utc-time";
+import { Can } from "@/components/can";
+import { getDb } from "@/db";
+import { requirePagePermission } from "@/lib/auth";
+import { listMembers } from "@/lib/rbac";
+
+export const metadata: Metadata = { title: "Members" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+
+function pageHref(q: string, page: number) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (page > 1) params.set("page", String(page));
+  const s = params.toString();
+  return s ? `/admin/members?${s}` : "/admin/members";
+}
+
+export default async function MembersPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePagePermission("members:read");
+  const params = await searchParams;
+  const q = one(params.q).trim().slice(0, 100);
+  const requested = Number.parseInt(one(params.page), 10);
+  const { members, page, pageSize, total } = await loadForPage(() =>
+    listMembers(getDb(), ctx, { search: q, page: Number.isFinite(requested) && requested > 0 ? requested : 1 }),
+  );
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+
+  return (
+    <section aria-labelledby="members-title">
+      <AdminNav ctx={ctx} current="members" />
+      <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 id="members-title" className="text-2xl font-semibold">
+            Members of {ctx.organization.name}
+          </h1>
+          <p className="mt-1 text-sm text-slate-600">
+            {total === 1 ? "1 member" : `${total} members`}
+            {q ? ` matching “${q}”` : ""}.
+          </p>
+        </div>
+        <Can permission="members:invite" ctx={ctx}>
+          <Link href="/admin/invitations" className="rounded-md bg-blue-700 px-4 py-2 text-sm font-semibold text-white hover:bg-blue-800">
+            Invite someone
+          </Link>
+        </Can>
+      </div>
+      {one(params.removed) ? <StatusNote>The member was removed from the organization.</StatusNote> : null}
+
+      <form method="get" action="/admin/members" role="search" className="mb-4 flex items-end gap-2">
+        <div>
+          <label htmlFor="member-search" className="block text-sm font-medium text-slate-800">
+            Search by name or e-mail
+          </label>
+          <input
+            id="member-search"
+            name="q"
+            type="search"
+            defaultValue={q}
+            maxLength={100}
+            className="mt-1 block w-72 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
+          />
+        </div>
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100">
+          Search
+        </button>
+        {q ? (
+          <Link href="/admin/members" className="px-2 py-2 text-sm text-blue-700 underline">
+            Clear search
+          </Link>
+        ) : null}
+      </form>
+
+      <div className="overflow-x-auto">
+        <table className="w-full border-collapse bg-white text-sm">
+          <caption className="sr-only">Members, page {page} of {pages}</caption>
+          <thead>
+            <tr className="border-b text-left">
+              <th scope="col" className="p-2">Name</th>
+              <th scope="col" className="p-2">E-mail</th>
+              <th scope="col" className="p-2">Role</th>
+              <th scope="col" className="p-2">Groups</th>
+              <th scope="col" className="p-2">MFA</th>
+              <th scope="col" className="p-2">Last sign-in</th>
+              <th scope="col" className="p-2">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.userId} className="border-b" data-testid="member-row">
+                <th scope="row" className="p-2 text-left font-normal">
+                  <Link href={`/admin/members/${m.userId}`} className="text-blue-700 underline">
+                    {m.name}
+                  </Link>
+                  {m.userId === ctx.user.id ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
+                </th>
+                <td className="p-2">{m.email}</td>
+                <td className="p-2">{m.roleName}</td>
+                <td className="p-2">{m.groups.length ? m.groups.join(", ") : <span className="text-slate-500">none</span>}</td>
+                <td className="p-2">{m.mfaEnabled ? "On" : <span className="text-amber-800">Off</span>}</td>
+                <td className="p-2">
+                  <UtcTime date={m.lastSignInAt} />
+                </td>
+                <td className="p-2">
+                  {m.status === "active" ? "Active" : <strong className="rounded bg-red-50 px-1 text-red-800">Suspended</strong>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {members.length === 0 ? <p className="mt-4 text-sm text-slate-600">{q ? "Nobody matches that search." : "No members on this page."}</p> : null}
+
+      {pages > 1 ? (
+        <nav aria-label="Member list pages" className="mt-4 flex items-center gap-4 text-sm">
+          {page > 1 ? (
+            <Link href={pageHref(q, page - 1)} className="text-blue-700 underline" rel="prev">
+              Previous page
+            </Link>
+          ) : null}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? (
+            <Link href={pageHref(q, page + 1)} className="text-blue-700 underline" rel="next">
+              Next page
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+    </section>
+  );
+}

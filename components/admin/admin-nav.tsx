@@ -1,0 +1,36 @@
+import Link from "next/link";
+import type { Authorizable } from "@/lib/rbac/authorize";
+import type { Permission } from "@/lib/rbac/permissions";
+
+const SECTIONS: { href: string; label: string; permission: Permission }[] = [
+  { href: "/admin/members", label: "Members", permission: "members:read" },
+  { href: "/admin/invitations", label: "Invitations", permission: "members:invite" },
+  { href: "/admin/roles", label: "Roles", permission: "roles:read" },
+  { href: "/admin/groups", label: "Groups", permission: "roles:read" },
+];
+
+/** The admin area's tabs, each shown only to someone who may open it. */
+export function AdminNav({ ctx, current }: { ctx: Authorizable; current: "members" | "invitations" | "roles" | "groups" }) {
+  const visible = SECTIONS.filter((s) => ctx.permissions.has(s.permission));
+  if (visible.length === 0) return null;
+  return (
+    <nav aria-label="Administration" className="mb-6 border-b border-slate-200">
+      <ul className="flex gap-1 text-sm">
+        {visible.map((s) => {
+          const active = s.href === `/admin/${current}`;
+          return (
+            <li key={s.href}>
+              <Link
+                href={s.href}
+                aria-current={active ? "page" : undefined}
+                className={`-mb-px inline-block border-b-2 px-3 py-2 ${active ? "border-blue-700 font-semibold text-blue-800" : "border-transparent text-slate-700 hover:text-slate-900"}`}
+              >
+                {s.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
