@@ -2,7 +2,8 @@ import "server-only";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -10,6 +11,14 @@ import * as schema from "./schema";
 
 /** Both drivers expose the same query builder; code is written once against this type. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * Hot-path raw queries as named prepared statements (postgres.js): parsed and planned once per
+ * connection instead of on every request. Drizzle's execute() never prepares. Attached to the root
+ * database object only; transactions fall back to execute().
+ */
+export type PreparedRunner = { $prepared?: <T>(query: SQL) => Promise<T[]> };
+const dialect = new PgDialect();
 
 export type DbHandle = {
   db: Database;
@@ -80,6 +89,11 @@ export function openDatabase(config: DbConfig): DbHandle {
       onnotice: () => {},
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const $prepared = async <T>(query: SQL) => {
+      const q = dialect.sqlToQuery(query);
+      return (await client.unsafe(q.sql, q.params as never[], { prepare: true })) as unknown as T[];
+    };
+    Object.defineProperty(db, "$prepared", { value: $prepared, enumerable: false, writable: true, configurable: true });
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const inMemory = config.pgliteDir === "memory://";
@@ -98,6 +112,12 @@ export function openDatabase(config: DbConfig): DbHandle {
       release();
     },
   };
+}
+
+/** Runs a raw query, prepared where the driver supports it (see PreparedRunner). */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const run = (db as Database & PreparedRunner).$prepared;
+  return run ? run<T>(query) : rowsOf<T>(await db.execute(query));
 }
 
 /** Raw `db.execute` results differ by driver: postgres.js returns an array, PGlite `{ rows }`. */

@@ -3,7 +3,7 @@ import { env } from "@/lib/env";
 import { openDatabase, type Database, type DbHandle } from "./client";
 
 export type { Database } from "./client";
-export { rowsOf } from "./client";
+export { queryRows, rowsOf } from "./client";
 
 // One instance per process, kept on globalThis so hot reload and the proxy's separate
 // module graph share it (two PGlite instances on one directory lose writes).

@@ -23,7 +23,10 @@ describe("sessions", () => {
     const { user, organizationId } = await makeUser();
     const { token } = await makeSession(user.id, organizationId);
     const db = getDb();
-    const spies = [vi.spyOn(db, "execute"), vi.spyOn(db, "select"), vi.spyOn(db, "update"), vi.spyOn(db, "insert")];
+    const prepared = db as typeof db & { $prepared?: () => Promise<unknown[]> };
+    type Spy = { mock: { calls: unknown[] }; mockRestore: () => void };
+    const spies: Spy[] = [vi.spyOn(db, "execute"), vi.spyOn(db, "select"), vi.spyOn(db, "update"), vi.spyOn(db, "insert")];
+    if (prepared.$prepared) spies.push(vi.spyOn(prepared as Required<typeof prepared>, "$prepared"));
     const ctx = await validateSessionToken(db, token);
     const calls = spies.reduce((n, s) => n + s.mock.calls.length, 0);
     spies.forEach((s) => s.mockRestore());

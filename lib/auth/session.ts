@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
-import { rowsOf, type Database } from "@/db";
+import { queryRows, type Database } from "@/db";
 import { sessions } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { randomToken, sha256Hex } from "@/lib/crypto";
@@ -81,7 +81,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
   const t = sql`${now_.toISOString()}::timestamptz`;
   const idleCutoff = sql`${new Date(now_.getTime() - idleMs).toISOString()}::timestamptz`;
   const touchCutoff = sql`${new Date(now_.getTime() - TOUCH_EVERY_MS).toISOString()}::timestamptz`;
-  const result = await db.execute(sql`
+  const rows = await queryRows<Row>(db, sql`
     with recursive s as (
       select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at, s.rotation_pending,
              u.email, u.name, u.is_operator, m.role_id, r.name as role_name, r.key as role_key,
@@ -110,7 +110,7 @@ export async function validateSessionToken(db: Database, token: string): Promise
     )
     select s.*, (select json_agg(distinct rp.permission) from role_permissions rp where rp.role_id in (select id from tree)) as permissions
     from s`);
-  const row = rowsOf<Row>(result)[0];
+  const row = rows[0];
   if (!row) return null;
   const granted = typeof row.permissions === "string" ? (JSON.parse(row.permissions) as string[]) : (row.permissions ?? []);
   return {

@@ -40,7 +40,7 @@ export const envSchema = z
     KEYRING_REFRESH_SECONDS: positiveInt(60),
   })
   .superRefine((v, ctx) => {
-    if (v.NODE_ENV === "production" && !v.DATABASE_URL && !process.env.ALLOW_PGLITE_IN_PRODUCTION) {
+    if (v.NODE_ENV === "production" && !v.DATABASE_URL && process.env.ALLOW_PGLITE_IN_PRODUCTION !== "1") {
       // PGlite is single-process; a production deploy must point at Postgres (tests opt in explicitly).
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
     }
