@@ -14,5 +14,15 @@ export function sessionCookieOptions() {
   return { httpOnly: true, sameSite: "lax" as const, secure: isHttps(), path: "/" };
 }
 
+/** The Set-Cookie header for route handlers (server actions use next/headers with the same options). */
+export function serializeSessionCookie(token: string): string {
+  return `${sessionCookieName()}=${token}; Path=/; HttpOnly; SameSite=Lax${isHttps() ? "; Secure" : ""}`;
+}
+
+/** Clears it; a `__Host-` cookie is only replaced by one that is Secure too. */
+export function serializeClearedSessionCookie(): string {
+  return `${serializeSessionCookie("")}; Max-Age=0`;
+}
+
 /** Both names, so the proxy's presence check works whatever the scheme. */
 export const SESSION_COOKIE_NAMES = ["__Host-ck_session", "ck_session"] as const;

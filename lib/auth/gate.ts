@@ -30,13 +30,20 @@ export async function getSession(): Promise<SessionContext | null> {
 export async function requireSession(): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) throw unauthenticated();
-  if (ctx.session.rotationPending) {
-    const rotated = await rotateSession(getDb(), ctx.session.id);
-    if (!rotated) throw unauthenticated();
-    await setSessionCookie(rotated.token);
-    return { ...ctx, session: { ...ctx.session, id: rotated.sessionId, rotationPending: false } };
-  }
-  return ctx;
+  if (!ctx.session.rotationPending) return ctx;
+  const rotated = await rotateCurrentSession(ctx);
+  await setSessionCookie(rotated.token);
+  return rotated.ctx;
+}
+
+/**
+ * Gives the request's session a new id (privileges changed). The caller delivers the token:
+ * next/headers cookies in actions, a Set-Cookie header in route handlers.
+ */
+export async function rotateCurrentSession(ctx: SessionContext): Promise<{ ctx: SessionContext; token: string }> {
+  const rotated = await rotateSession(getDb(), ctx.session.id);
+  if (!rotated) throw unauthenticated();
+  return { token: rotated.token, ctx: { ...ctx, session: { ...ctx.session, id: rotated.sessionId, rotationPending: false } } };
 }
 
 /**

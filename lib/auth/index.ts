@@ -1,5 +1,5 @@
 import "server-only";
-export { clearSessionCookie, currentSessionToken, getSession, requirePagePermission, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
+export { clearSessionCookie, currentSessionToken, getSession, requirePagePermission, rotateCurrentSession, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
 export {
   createSession,
   listSessions,

@@ -1,9 +1,8 @@
 import "server-only";
 import type { z } from "zod";
-import { getDb } from "@/db";
-import { requireSessionFromRequest, rotateSession, sessionCookieName, type SessionContext } from "@/lib/auth";
-import { sessionCookieOptions } from "@/lib/auth/cookie";
-import { AppError, isAppError } from "@/lib/errors";
+import { requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
+import { serializeSessionCookie } from "@/lib/auth/cookie";
+import { isAppError } from "@/lib/errors";
 import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 import { readJsonBody } from "./body";
@@ -44,28 +43,19 @@ export function route<Auth extends boolean, S extends z.ZodType | undefined = un
       let newToken: string | undefined;
       if (session?.session.rotationPending) {
         // Privileges changed elsewhere: this response carries the session's new id.
-        const rotated = await rotateSession(getDb(), session.session.id);
-        if (!rotated) throw new AppError("unauthenticated", 401, "Please sign in to continue.");
-        newToken = rotated.token;
-        session = { ...session, session: { ...session.session, id: rotated.sessionId, rotationPending: false } };
+        ({ ctx: session, token: newToken } = await rotateCurrentSession(session));
       }
       if (session && options.permission) authorize(session, options.permission);
       const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : undefined;
       const params = (await routeCtx?.params) ?? {};
       const response = await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
-      if (newToken) response.headers.append("set-cookie", sessionSetCookie(newToken));
+      if (newToken) response.headers.append("set-cookie", serializeSessionCookie(newToken));
       return response;
     } catch (e) {
       return errorResponse(e, meta.requestId);
     }
   };
   return Object.assign(wrapped, { access: { auth: options.auth, permission: options.permission ?? null } });
-}
-
-/** A Set-Cookie header for the session: session-only (no Expires/Max-Age), HttpOnly, Lax, Secure under HTTPS. */
-export function sessionSetCookie(token: string): string {
-  const o = sessionCookieOptions();
-  return `${sessionCookieName()}=${token}; Path=${o.path}; HttpOnly; SameSite=Lax${o.secure ? "; Secure" : ""}`;
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
-import { groupMembers, groupRoles, groups, users } from "@/db/schema";
+import { groupMembers, groupRoles, groups, sessions, users } from "@/db/schema";
 import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
 import { badRequest, notFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/zod-errors";
@@ -45,9 +45,10 @@ async function groupInOrg(db: Database, ctx: SessionContext, groupId: string) {
   return g;
 }
 
+/** Every member of the group gets a new session id on their next request (one statement). */
 async function rotateGroupMembers(db: Database, groupId: string) {
-  const rows = await db.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, groupId));
-  for (const r of rows) await markSessionsForRotation(db, r.userId);
+  const members = db.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, groupId));
+  await db.update(sessions).set({ rotationPending: true }).where(inArray(sessions.userId, members));
 }
 
 /** Creates or updates a group and the roles it carries (each role's permissions must be the editor's own). */

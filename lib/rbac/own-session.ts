@@ -1,7 +1,6 @@
 import "server-only";
-import { setSessionCookie } from "@/lib/auth/gate";
-import { rotateSession, type SessionContext } from "@/lib/auth/session";
-import type { Database } from "@/db";
+import { rotateCurrentSession, setSessionCookie } from "@/lib/auth/gate";
+import type { SessionContext } from "@/lib/auth/session";
 
 /**
  * For server actions, after an RBAC change that marked the editor's own session for rotation
@@ -9,7 +8,6 @@ import type { Database } from "@/db";
  * set cookies, so the session gets its new id in this response instead of the next page load
  * taking a detour through /session/refresh.
  */
-export async function rotateOwnSession(db: Database, ctx: SessionContext): Promise<void> {
-  const rotated = await rotateSession(db, ctx.session.id);
-  if (rotated) await setSessionCookie(rotated.token);
+export async function rotateOwnSession(ctx: SessionContext): Promise<void> {
+  await setSessionCookie((await rotateCurrentSession(ctx)).token);
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { sessions } from "@/db/schema";
@@ -240,5 +240,23 @@ describe("input and scope at the domain layer", () => {
     const { removeGroupMember } = await import("./index");
     await expect(removeGroupMember(db(), a.ownerCtx, groupId, b.members[0]!.user.id)).rejects.toMatchObject({ status: 404 });
     expect((await validateSessionToken(db(), victim.token))?.session.rotationPending).toBe(false);
+  });
+});
+
+describe("group edits", () => {
+  it("V8.2.2 changing a group's roles rotates the sessions of its members only", async () => {
+    const { ownerCtx, members, orgId } = await org("viewer", "viewer");
+    const inGroup = await ctxOf(members[0]!.user.id, orgId);
+    const outside = await ctxOf(members[1]!.user.id, orgId);
+    const groupId = await saveGroup(db(), ownerCtx, { name: "Readers" });
+    await addGroupMember(db(), ownerCtx, groupId, members[0]!.user.id);
+    await db()
+      .update(sessions)
+      .set({ rotationPending: false })
+      .where(inArray(sessions.userId, [members[0]!.user.id, members[1]!.user.id]));
+    await saveGroup(db(), ownerCtx, { name: "Readers", roleIds: [await roleIdOf(orgId, "member")] }, groupId);
+    expect((await validateSessionToken(db(), inGroup.token))?.session.rotationPending).toBe(true);
+    expect((await validateSessionToken(db(), outside.token))?.session.rotationPending).toBe(false);
+    expect((await validateSessionToken(db(), inGroup.token))?.permissions.has("reports:read")).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { POST as contact } from "@/app/api/contact/route";
 import { GET as me } from "@/app/api/me/route";
+import { POST as apiSignOut } from "@/app/api/auth/sign-out/route";
 import { POST as apiSignIn } from "@/app/api/auth/sign-in/route";
 import { GET as listSessionsRoute } from "@/app/api/sessions/route";
 import { DELETE as deleteSession } from "@/app/api/sessions/[id]/route";
@@ -153,5 +154,20 @@ describe("cookies under HTTPS", () => {
     const res = await apiSignIn(jsonRequest("/api/auth/sign-in", JSON.stringify({ email, password })));
     const cookie = res.headers.get("set-cookie")!;
     expect(cookie).toMatch(/^__Host-ck_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+  });
+});
+
+describe("sign-out under HTTPS", () => {
+  it("V7.4.1 V3.3.1 revokes the session and clears the __Host- cookie with a Secure replacement browsers accept", async () => {
+    const { user, organizationId } = await makeUser();
+    const { token } = await makeSession(user.id, organizationId);
+    stubEnv({ APP_URL: "https://app.chargekeep.example" });
+    const res = await apiSignOut(
+      new Request("https://app.chargekeep.example/api/auth/sign-out", { method: "POST", headers: { cookie: `__Host-ck_session=${token}` } }),
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers.get("set-cookie")).toBe("__Host-ck_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0");
+    const after = await me(new Request("https://app.chargekeep.example/api/me", { headers: { cookie: `__Host-ck_session=${token}` } }));
+    expect(after.status).toBe(401);
   });
 });

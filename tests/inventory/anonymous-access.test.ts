@@ -2,14 +2,13 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { isPublicPath } from "@/lib/http/public-paths";
 import { proxy } from "@/proxy";
-import { appInventory } from "./app-inventory";
+import { appInventory, PUBLIC_PAGES } from "./app-inventory";
 
 /**
  * Every route, page and action found in app/ must refuse a caller without a session, unless it is
  * on these lists. A new route that forgets the gate fails here.
  */
 const PUBLIC_ROUTES = new Set(["/api/health", "/api/ping", "/api/contact", "/api/auth/sign-in", "/.well-known/security.txt"]);
-const PUBLIC_PAGES = new Set(["/", "/sign-in", "/sign-up", "/sign-up/done", "/verify-email", "/forgot-password", "/reset-password", "/contact", "/dev/outbox", "/invite"]);
 const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction"]);
 
 const inventory = appInventory();

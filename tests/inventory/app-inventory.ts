@@ -40,3 +40,17 @@ export function appInventory() {
       .map((file) => ({ file, path: urlPathOf(file) })),
   };
 }
+
+/** Pages anyone may open without a session (the proxy's list, seen from the pages' side). */
+export const PUBLIC_PAGES = new Set([
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/sign-up/done",
+  "/verify-email",
+  "/forgot-password",
+  "/reset-password",
+  "/contact",
+  "/dev/outbox",
+  "/invite",
+]);

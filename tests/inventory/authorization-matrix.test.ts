@@ -8,7 +8,7 @@ import { effectiveRolePermissions, type RoleNode } from "@/lib/rbac/role-tree";
 import { validateSessionToken } from "@/lib/auth";
 import { makeSession, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
-import { appInventory } from "./app-inventory";
+import { appInventory, PUBLIC_PAGES } from "./app-inventory";
 
 /**
  * The authorization matrix, walked from the code: every route handler, server action and page x
@@ -142,8 +142,7 @@ describe("authorization matrix: server actions", () => {
 });
 
 describe("authorization matrix: pages", () => {
-  const PUBLIC = new Set(["/", "/sign-in", "/sign-up", "/sign-up/done", "/verify-email", "/forgot-password", "/reset-password", "/contact", "/dev/outbox", "/invite"]);
-  for (const p of inventory.pages.filter((pg) => !PUBLIC.has(pg.path))) {
+  for (const p of inventory.pages.filter((pg) => !PUBLIC_PAGES.has(pg.path))) {
     it(`V8.2.1 V8.4.1 page ${p.path}: declared permission holds for every role and tenant`, async () => {
       const source = readFileSync(p.file, "utf8");
       const declared = source.match(/requirePagePermission\("([a-z_]+:[a-z_]+)"\)/)?.[1] as Permission | undefined;

@@ -19,7 +19,7 @@ export const createGroupAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema, ["name", "description"], roleList) },
   async (input, { session }) => {
     const id = await saveGroup(getDb(), session, input);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${id}?created=1`);
   },
@@ -29,7 +29,7 @@ export const updateGroupAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema.extend({ groupId }), ["groupId", "name", "description"], roleList) },
   async ({ groupId, ...input }, { session }) => {
     await saveGroup(getDb(), session, input, groupId);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?saved=1`);
   },
@@ -37,7 +37,7 @@ export const updateGroupAction = formAction(
 
 export const deleteGroupAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ groupId, confirm: confirmSchema }) }, async ({ groupId }, { session }) => {
   await deleteGroup(getDb(), session, groupId);
-  await rotateOwnSession(getDb(), session);
+  await rotateOwnSession(session);
   revalidatePath("/admin/groups");
   redirect("/admin/groups?deleted=1");
 });
@@ -46,7 +46,7 @@ export const addGroupMemberAction = formAction(
   { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Choose a member." }) }) },
   async ({ groupId, userId }, { session }) => {
     await addGroupMember(getDb(), session, groupId, userId);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?added=1`);
   },
@@ -56,7 +56,7 @@ export const removeGroupMemberAction = formAction(
   { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Unknown member." }) }) },
   async ({ groupId, userId }, { session }) => {
     await removeGroupMember(getDb(), session, groupId, userId);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?removed=1`);
   },

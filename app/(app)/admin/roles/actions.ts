@@ -19,7 +19,7 @@ export const createRoleAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(roleInputSchema, ["name", "description", "parentId"], permissionList) },
   async (input, { session }) => {
     await createRole(getDb(), session, input);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/roles");
     redirect("/admin/roles?created=1");
   },
@@ -29,7 +29,7 @@ export const updateRoleAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(roleInputSchema.extend({ roleId }), ["roleId", "name", "description", "parentId"], permissionList) },
   async ({ roleId, ...input }, { session }) => {
     await updateRole(getDb(), session, roleId, input);
-    await rotateOwnSession(getDb(), session);
+    await rotateOwnSession(session);
     revalidatePath("/admin/roles");
     redirect(`/admin/roles/${roleId}?saved=1`);
   },
@@ -37,7 +37,7 @@ export const updateRoleAction = formAction(
 
 export const deleteRoleAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ roleId, confirm: confirmSchema }) }, async ({ roleId }, { session }) => {
   await deleteRole(getDb(), session, roleId);
-  await rotateOwnSession(getDb(), session);
+  await rotateOwnSession(session);
   revalidatePath("/admin/roles");
   redirect("/admin/roles?deleted=1");
 });

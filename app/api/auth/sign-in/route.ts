@@ -1,8 +1,8 @@
 import { getDb } from "@/db";
 import { resendVerification, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
+import { serializeSessionCookie } from "@/lib/auth/cookie";
 import { route } from "@/lib/http";
-import { sessionSetCookie } from "@/lib/http/route";
 
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
 export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta }) => {
@@ -13,6 +13,6 @@ export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1
     throw new AppError(result.code, result.code === "invalid_credentials" ? 401 : 403, result.message);
   }
   const response = Response.json({ ok: true }, { headers: { "cache-control": "no-store" } });
-  response.headers.append("set-cookie", sessionSetCookie(result.token));
+  response.headers.append("set-cookie", serializeSessionCookie(result.token));
   return response;
 });

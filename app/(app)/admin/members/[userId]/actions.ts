@@ -22,7 +22,7 @@ export const changeMemberRoleAction = formAction(
   async ({ userId, roleId }, { session }) => {
     await changeMemberRole(getDb(), session, userId, roleId);
     // Changing your own role marks your own session for a new id: give it here, where cookies can be set.
-    if (userId === session.user.id) await rotateOwnSession(getDb(), session);
+    if (userId === session.user.id) await rotateOwnSession(session);
     refresh(userId);
     return { ok: true, message: "The role was changed. It applies from the member's next request." };
   },
