@@ -9,7 +9,7 @@ import { BASE_URL, E2E_PORT, OUTBOX_DIR_REL, PGLITE_DIR_REL } from "./e2e/suppor
  */
 const serverEnv: Record<string, string> = {
   NODE_ENV: "production",
-  NEXT_DIST_DIR: ".next-e2e",
+  NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
   PORT: String(E2E_PORT),
   HOST: "localhost",
   APP_URL: BASE_URL,
@@ -26,14 +26,14 @@ const serverEnv: Record<string, string> = {
 export default defineConfig({
   testDir: "./e2e",
   testMatch: "**/*.spec.ts",
-  outputDir: ".test-output/e2e-artifacts",
+  outputDir: `.test-output/e2e-artifacts-${E2E_PORT}`,
   fullyParallel: false,
   workers: 2,
   retries: 0,
   forbidOnly: true,
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json", { outputFile: ".test-output/playwright.json" }]],
+  reporter: [["list"], ["json", { outputFile: E2E_PORT === 3100 ? ".test-output/playwright.json" : `.test-output/playwright-${E2E_PORT}.json` }]],
   use: {
     baseURL: BASE_URL,
     ...devices["Desktop Chrome"],

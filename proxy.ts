@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
+import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
 import { env } from "@/lib/env";
 import { forwardedProto } from "@/lib/http/client-ip";
-import { isPublicPath } from "@/lib/http/public-paths";
+import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
 import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
 
 /**
@@ -33,7 +33,20 @@ export function proxy(request: NextRequest) {
   }
 
   const hasSessionCookie = SESSION_COOKIE_NAMES.some((n) => request.cookies.has(n));
-  if (!hasSessionCookie && !isPublicPath(pathname)) {
+  const hasMfaPendingCookie = MFA_PENDING_COOKIE_NAMES.some((n) => request.cookies.has(n));
+  // Password proven, second factor not yet: nothing but the MFA pages (the gate checks the stage too).
+  const pendingOnly = !hasSessionCookie && hasMfaPendingCookie;
+  if (pendingOnly && !isPublicPath(pathname) && !isMfaPendingPath(pathname)) {
+    if (pathname.startsWith("/api/")) {
+      return withHeaders(
+        NextResponse.json({ error: { code: "mfa_required", message: "Finish two-step verification first." } }, { status: 401 }),
+        null,
+        production,
+      );
+    }
+    return withHeaders(NextResponse.redirect(new URL("/mfa/verify", request.nextUrl.origin), 303), null, production);
+  }
+  if (!hasSessionCookie && !pendingOnly && !isPublicPath(pathname)) {
     if (pathname.startsWith("/api/")) {
       return withHeaders(
         NextResponse.json({ error: { code: "unauthenticated", message: "Please sign in to continue." } }, { status: 401 }),

@@ -72,6 +72,28 @@ export function FormMessage({ state }: { state?: FormState }) {
     // Field errors announce themselves; the summary only alerts when no field does.
     <p role={state.ok || state.fieldErrors ? "status" : "alert"} className={`mb-4 rounded-md px-3 py-2 text-sm ${state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
       {state.message}
+      {state.mfa === "step_up" ? <StepUpLink /> : null}
+      {state.mfa === "enrol" ? (
+        <>
+          {" "}
+          <a className="font-semibold underline" href="/settings/security">
+            Set up two-step verification
+          </a>
+        </>
+      ) : null}
     </p>
+  );
+}
+
+/** Sends the user to verify, then back to the page they were on to submit again. */
+function StepUpLink() {
+  const here = typeof window === "undefined" ? "/dashboard" : window.location.pathname + window.location.search;
+  return (
+    <>
+      {" "}
+      <a className="font-semibold underline" href={`/mfa/step-up?next=${encodeURIComponent(here)}`}>
+        Verify now
+      </a>
+    </>
   );
 }

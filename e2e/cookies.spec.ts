@@ -38,7 +38,11 @@ test.describe("session cookie", () => {
     // The JSON sign-in sets the same kind of cookie: HttpOnly, Lax, path /, no Expires/Max-Age.
     const api = await page.request.post("/api/auth/sign-in", { data: { email: account.email, password: account.password } });
     expect(api.status()).toBe(200);
-    const setCookie = api.headers()["set-cookie"] ?? "";
+    const setCookies = api.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+    // the session cookie, plus the clearing of any half-finished MFA sign-in; nothing else
+    expect(setCookies).toHaveLength(2);
+    expect(setCookies[1]).toBe("ck_mfa=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    const setCookie = setCookies[0] ?? "";
     expect(setCookie).toMatch(new RegExp(`^${COOKIE}=[A-Za-z0-9_-]{43};`));
     const attributes = setCookie.split(";").slice(1).map((a) => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(["path=/", "httponly", "samesite=lax"]));

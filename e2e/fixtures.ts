@@ -3,6 +3,8 @@ import path from "node:path";
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { SignInPage, SignUpPage, VerifyEmailPage } from "./pages/auth-pages";
 import { linkIn, mailIds, SUBJECTS, waitForMail } from "./support/outbox";
+import { rememberTotpSecret } from "./support/step-up";
+import { enrolTotp, nextFreshCode } from "./support/totp";
 
 /** A good password: 24 characters, not on the common list, unrelated to the name or e-mail. */
 export const GOOD_PASSWORD = "violet-harbor-lantern-93";
@@ -58,6 +60,19 @@ export async function signInThroughForm(page: Page, who: Pick<Identity, "email" 
   await signIn.signInExpectingDashboard(who.email, who.password);
 }
 
+/** Password, then a fresh code from the authenticator app on /mfa/verify, then the dashboard. */
+export async function signInWithTotp(page: Page, who: Pick<Identity, "email" | "password">, secret: string): Promise<void> {
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(who.email, who.password);
+  await expect(page).toHaveURL(/\/mfa\/verify(\?|$)/);
+  const form = page.getByRole("form", { name: "Verify with your authenticator app" });
+  await form.getByLabel("Code from your app").fill(await nextFreshCode(secret));
+  await form.getByRole("button", { name: "Verify" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  rememberTotpSecret(page.context(), secret);
+}
+
 type WorkerFixtures = {
   /** One verified account per worker, signed in through the real form once; its storage state is reused. */
   account: Identity & { storageState: string };
@@ -70,6 +85,13 @@ type TestFixtures = {
   signedIn: (who: Identity) => Promise<{ context: BrowserContext; page: Page }>;
   /** A verified account of this test alone (for tests that sign out, revoke sessions or reset passwords). */
   freshUser: Identity;
+  /**
+   * Like signedIn, for someone who makes sensitive changes (an organization's owner or admin):
+   * without `secret` they sign in and set up an authenticator app from the security settings (which
+   * counts as a fresh second factor); with it they sign in with password and code. The context
+   * remembers the secret, so page objects can step up when the app asks (e2e/support/step-up.ts).
+   */
+  signedInWithTotp: (who: Identity, secret?: string) => Promise<{ context: BrowserContext; page: Page; secret: string }>;
 };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -101,6 +123,25 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const page = await context.newPage();
       await signInThroughForm(page, who);
       return { context, page };
+    });
+    for (const context of opened) await context.close();
+  },
+
+  signedInWithTotp: async ({ browser }, provide) => {
+    const opened: BrowserContext[] = [];
+    await provide(async (who, known) => {
+      const context = await browser.newContext();
+      opened.push(context);
+      const page = await context.newPage();
+      let secret = known;
+      if (secret) {
+        await signInWithTotp(page, who, secret);
+      } else {
+        await signInThroughForm(page, who);
+        secret = await enrolTotp(page);
+        rememberTotpSecret(context, secret);
+      }
+      return { context, page, secret };
     });
     for (const context of opened) await context.close();
   },

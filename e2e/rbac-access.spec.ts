@@ -9,8 +9,10 @@ test.describe("who may open the admin pages", () => {
     browser,
     freshUser,
     signedIn,
+    signedInWithTotp,
   }) => {
-    const owner = await signedIn(freshUser);
+    // Role and member changes want a recent second factor: the owner uses an authenticator app.
+    const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser, { roleName: "Viewer" });
     const viewer = await signedIn(invitee);
     const members = new MembersAdminPage(owner.page);

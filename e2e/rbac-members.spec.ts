@@ -11,8 +11,10 @@ test.describe("managing members", () => {
     browser,
     freshUser,
     signedIn,
+    signedInWithTotp,
   }) => {
-    const owner = await signedIn(freshUser);
+    // Role and member changes want a recent second factor: the owner uses an authenticator app.
+    const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser);
     const member = await signedIn(invitee);
     await expect(member.page.getByRole("main")).toContainText(`(Member)`);
@@ -42,8 +44,10 @@ test.describe("managing members", () => {
     browser,
     freshUser,
     signedIn,
+    signedInWithTotp,
   }) => {
-    const owner = await signedIn(freshUser);
+    // Role and member changes want a recent second factor: the owner uses an authenticator app.
+    const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser);
     const member = await signedIn(invitee);
 

@@ -7,9 +7,10 @@ test.describe("roles", () => {
   test("V8.2.1 the owner creates the custom role Auditor below Member with audit:read, assigns it, and the member list shows it", async ({
     browser,
     freshUser,
-    signedIn,
+    signedInWithTotp,
   }) => {
-    const owner = await signedIn(freshUser);
+    // Role and group changes want a recent second factor: the owner uses an authenticator app.
+    const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser);
 
     const roles = new RolesAdminPage(owner.page);
@@ -36,9 +37,10 @@ test.describe("roles", () => {
   test("V8.2.1 a group carrying Accountant gives its new member those permissions, shown with the group as their source", async ({
     browser,
     freshUser,
-    signedIn,
+    signedInWithTotp,
   }) => {
-    const owner = await signedIn(freshUser);
+    // Role and group changes want a recent second factor: the owner uses an authenticator app.
+    const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser, { roleName: "Viewer" });
 
     const groups = new GroupsAdminPage(owner.page);

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { Secret } from "otpauth";
 import { getDb } from "@/db";
-import { memberships, roles, users } from "@/db/schema";
+import { memberships, roles, totpFactors, users } from "@/db/schema";
 import { createSession, hashPassword } from "@/lib/auth";
+import { open, seal } from "@/lib/crypto";
 import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 
 export const STRONG_PASSWORD = "correct horse battery staple 42";
@@ -52,4 +54,32 @@ export async function makeUser(opts: { role?: BuiltInRole; organizationId?: stri
 
 export async function makeSession(userId: string, organizationId: string) {
   return createSession(getDb(), { userId, organizationId, ip: "203.0.113.7", userAgent: "vitest" });
+}
+
+/**
+ * A confirmed authenticator app for the user (the secret sealed to its row, as the app stores it).
+ * Returns the base32 secret so a test can compute codes. One per user: a second call reuses it.
+ */
+export async function makeTotpFactor(userId: string): Promise<{ secret: string; factorId: string }> {
+  const db = getDb();
+  const [existing] = await db.select().from(totpFactors).where(eq(totpFactors.userId, userId));
+  if (existing) return { secret: open(existing.secret, { table: "totp_factors", column: "secret", rowId: existing.id }), factorId: existing.id };
+  const factorId = randomUUID();
+  const secret = new Secret({ size: 20 }).base32;
+  await db.insert(totpFactors).values({
+    id: factorId,
+    userId,
+    secret: seal(secret, { table: "totp_factors", column: "secret", rowId: factorId }),
+    confirmedAt: new Date(),
+  });
+  return { secret, factorId };
+}
+
+/**
+ * A session that passed its second factor just now (the clock's now): what a member has right
+ * after signing in with MFA or stepping up. Sensitive changes (roles, members, groups) need it.
+ */
+export async function makeSteppedUpSession(userId: string, organizationId: string) {
+  await makeTotpFactor(userId);
+  return createSession(getDb(), { userId, organizationId, ip: "203.0.113.7", userAgent: "vitest", mfaVerified: true });
 }

@@ -3,20 +3,22 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { clearSessionCookie, getSession, revokeSession, setSessionCookie } from "@/lib/auth";
+import { clearMfaPendingCookie, clearSessionCookie, getMfaPendingSession, getSession, revokeSession, setSessionCookie } from "@/lib/auth";
 import { formAction } from "@/lib/http/action";
 import { switchOrganization } from "@/lib/orgs";
 
 /** Public on purpose: signing out must work even when the session already ended. */
 export const signOutAction = formAction({ auth: false, schema: z.object({}) }, async () => {
-  const session = await getSession();
+  const session = (await getSession()) ?? (await getMfaPendingSession());
   if (session) await revokeSession(getDb(), session.user.id, session.session.id);
   await clearSessionCookie();
+  await clearMfaPendingCookie();
   redirect("/sign-in");
 });
 
 export const switchOrganizationAction = formAction(
-  { auth: true, schema: z.object({ organizationId: z.uuid({ error: "Choose an organization." }) }) },
+  // Reachable while MFA enrolment is overdue: another organization may not require it.
+  { auth: true, allowMustEnrol: true, schema: z.object({ organizationId: z.uuid({ error: "Choose an organization." }) }) },
   async ({ organizationId }, { session }) => {
     const rotated = await switchOrganization(getDb(), session, organizationId);
     await setSessionCookie(rotated.token);

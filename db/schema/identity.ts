@@ -64,6 +64,10 @@ export const sessions = pgTable(
     userAgent: text("user_agent"),
     /** Set when the user's privileges changed elsewhere: the next request gets a new session id. */
     rotationPending: boolean("rotation_pending").notNull().default(false),
+    /** Password proven, second factor not yet: such a session reaches nothing but the MFA pages. */
+    mfaPending: boolean("mfa_pending").notNull().default(false),
+    /** Last successful second factor (sign-in or step-up); sensitive actions want it recent. */
+    mfaVerifiedAt: timestamp("mfa_verified_at", { withTimezone: true }),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

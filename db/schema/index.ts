@@ -2,3 +2,4 @@ export * from "./identity";
 export * from "./contact";
 export * from "./keyring";
 export * from "./rbac";
+export * from "./mfa";

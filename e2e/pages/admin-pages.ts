@@ -1,6 +1,11 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { submitWithStepUp } from "../support/step-up";
 
-/** Page objects for the admin dashboard (members, invitations, roles) and the public invitation page. */
+/**
+ * Page objects for the admin dashboard (members, invitations, roles) and the public invitation page.
+ * Sensitive changes go through submitWithStepUp: when the app asks for a fresh second factor, the
+ * admin verifies with their authenticator app and submits again, as a person would.
+ */
 
 export class InvitationsAdminPage {
   readonly inviteForm: Locator;
@@ -108,19 +113,34 @@ export class MemberAdminPage {
   }
 
   async changeRole(roleName: string) {
-    await this.roleForm.getByLabel("Role in this organization").selectOption({ label: roleName });
-    await this.roleForm.getByRole("button", { name: "Change role" }).click();
+    await submitWithStepUp(
+      this.page,
+      async () => {
+        await this.roleForm.getByLabel("Role in this organization").selectOption({ label: roleName });
+        await this.roleForm.getByRole("button", { name: "Change role" }).click();
+      },
+      this.roleForm.getByRole("status").filter({ hasText: "The role was changed." }),
+    );
     await expect(this.roleForm.getByRole("status")).toHaveText("The role was changed. It applies from the member's next request.");
     await expect(this.role).toHaveText(roleName);
   }
 
   async suspend(name: string, { confirm }: { confirm: boolean }) {
-    if (confirm) await this.access.getByRole("checkbox", { name: `Yes, suspend ${name}` }).check();
-    await this.access.getByRole("button", { name: "Suspend member" }).click();
+    const submit = async () => {
+      if (confirm) await this.access.getByRole("checkbox", { name: `Yes, suspend ${name}` }).check();
+      await this.access.getByRole("button", { name: "Suspend member" }).click();
+    };
+    // Unconfirmed, the server refuses before any step-up: the caller checks the message.
+    if (!confirm) return submit();
+    await submitWithStepUp(this.page, submit, this.access.getByRole("status").filter({ hasText: "The member is suspended" }));
   }
 
   async reactivate(name: string) {
-    await this.access.getByRole("button", { name: `Reactivate ${name}` }).click();
+    await submitWithStepUp(
+      this.page,
+      () => this.access.getByRole("button", { name: `Reactivate ${name}` }).click(),
+      this.access.getByRole("status").filter({ hasText: "The member is active again" }),
+    );
     await expect(this.access.getByRole("status")).toHaveText("The member is active again and can sign in.");
   }
 
@@ -155,11 +175,17 @@ export class RolesAdminPage {
   }
 
   async createRole(r: { name: string; description: string; below: string; permissions: string[] }) {
-    await this.form.getByLabel("Name", { exact: true }).fill(r.name);
-    await this.form.getByLabel("Description").fill(r.description);
-    await this.form.getByLabel("Sits directly below").selectOption({ label: r.below });
-    for (const p of r.permissions) await this.form.getByRole("checkbox", { name: new RegExp(`^${p} `) }).check();
-    await this.form.getByRole("button", { name: "Create role" }).click();
+    await submitWithStepUp(
+      this.page,
+      async () => {
+        await this.form.getByLabel("Name", { exact: true }).fill(r.name);
+        await this.form.getByLabel("Description").fill(r.description);
+        await this.form.getByLabel("Sits directly below").selectOption({ label: r.below });
+        for (const p of r.permissions) await this.form.getByRole("checkbox", { name: new RegExp(`^${p} `) }).check();
+        await this.form.getByRole("button", { name: "Create role" }).click();
+      },
+      this.page.getByRole("status").filter({ hasText: "The role was created." }),
+    );
     await expect(this.page).toHaveURL(/\/admin\/roles\?created=1$/);
     await expect(this.page.getByRole("status")).toHaveText("The role was created.");
   }
@@ -176,9 +202,15 @@ export class GroupsAdminPage {
   /** Creates a group carrying `roles` and lands on its page. */
   async createGroup(g: { name: string; roles: string[] }) {
     const form = this.page.getByRole("form", { name: "Create a group" });
-    await form.getByLabel("Name", { exact: true }).fill(g.name);
-    for (const r of g.roles) await form.getByRole("checkbox", { name: new RegExp(`^${r}\\b`) }).check();
-    await form.getByRole("button", { name: "Create group" }).click();
+    await submitWithStepUp(
+      this.page,
+      async () => {
+        await form.getByLabel("Name", { exact: true }).fill(g.name);
+        for (const r of g.roles) await form.getByRole("checkbox", { name: new RegExp(`^${r}\\b`) }).check();
+        await form.getByRole("button", { name: "Create group" }).click();
+      },
+      this.page.getByRole("heading", { level: 1, name: g.name }),
+    );
     await expect(this.page).toHaveURL(/\/admin\/groups\/[0-9a-f-]{36}\?created=1$/);
     await expect(this.page.getByRole("heading", { level: 1, name: g.name })).toBeVisible();
   }
@@ -186,9 +218,63 @@ export class GroupsAdminPage {
   /** On a group's page: adds a member chosen by the select's "Name (e-mail)" text. */
   async addMember(who: { name: string; email: string }) {
     const form = this.page.getByRole("form", { name: "Add a member" });
-    await form.getByLabel("Member", { exact: true }).selectOption({ label: `${who.name} (${who.email})` });
-    await form.getByRole("button", { name: "Add to group" }).click();
+    await submitWithStepUp(
+      this.page,
+      async () => {
+        await form.getByLabel("Member", { exact: true }).selectOption({ label: `${who.name} (${who.email})` });
+        await form.getByRole("button", { name: "Add to group" }).click();
+      },
+      this.page.getByTestId("group-member").filter({ hasText: who.email }),
+    );
     await expect(this.page.getByRole("status")).toHaveText("The member was added to the group.");
     await expect(this.page.getByTestId("group-member").filter({ hasText: who.email })).toHaveCount(1);
+  }
+}
+
+const POLICY_CHOICE = { off: /^Nobody is required to/, all: /^Everyone in /, roles: /^Members with the roles chosen below/ } as const;
+
+/** Settings > MFA policy (owners): the policy form and every member's two-step verification. */
+export class MfaPolicyPage {
+  readonly form: Locator;
+  readonly rows: Locator;
+
+  constructor(readonly page: Page) {
+    this.form = page.getByRole("form", { name: "Policy" });
+    this.rows = page.getByTestId("mfa-member-row");
+  }
+
+  async goto() {
+    await this.page.goto("/settings/mfa-policy");
+    await this.expectHere();
+  }
+
+  async expectHere() {
+    await expect(this.page).toHaveURL(/\/settings\/mfa-policy$/);
+    await expect(this.page.getByRole("heading", { level: 1, name: "Two-step verification policy" })).toBeVisible();
+  }
+
+  row(email: string): Locator {
+    return this.rows.filter({ hasText: email });
+  }
+
+  /** Saves the policy (from a freshly loaded page, so the confirmation seen is this save's), stepping up if asked. */
+  async save(p: { policy: keyof typeof POLICY_CHOICE; roles?: string[]; graceDays: number }) {
+    await this.goto();
+    await submitWithStepUp(
+      this.page,
+      async () => {
+        await this.form.getByRole("radio", { name: POLICY_CHOICE[p.policy] }).check();
+        if (p.policy === "roles") {
+          const boxes = this.form.getByRole("group", { name: "Roles that must use it" }).getByRole("checkbox");
+          for (const box of await boxes.all()) {
+            const name = (await box.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? "")).trim();
+            await box.setChecked((p.roles ?? []).includes(name));
+          }
+        }
+        await this.form.getByLabel("Grace period in days").fill(String(p.graceDays));
+        await this.form.getByRole("button", { name: "Save policy" }).click();
+      },
+      this.form.getByRole("status").filter({ hasText: "The policy was saved." }),
+    );
   }
 }

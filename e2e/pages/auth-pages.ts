@@ -29,7 +29,7 @@ export class SignInPage {
   constructor(readonly page: Page) {
     this.email = page.getByLabel("E-mail");
     this.password = page.getByLabel("Password", { exact: true });
-    this.submitButton = page.getByRole("button", { name: "Sign in" });
+    this.submitButton = page.getByRole("button", { name: "Sign in", exact: true });
     this.formAlert = page.locator("form").getByRole("alert").first();
   }
 

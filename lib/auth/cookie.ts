@@ -26,3 +26,21 @@ export function serializeClearedSessionCookie(): string {
 
 /** Both names, so the proxy's presence check works whatever the scheme. */
 export const SESSION_COOKIE_NAMES = ["__Host-ck_session", "ck_session"] as const;
+
+/**
+ * Password proven, second factor not yet: a different cookie, so the proxy can keep such a browser
+ * on the MFA pages without a database lookup, and the gate never mistakes it for a session.
+ */
+export function mfaPendingCookieName(): string {
+  return isHttps() ? "__Host-ck_mfa" : "ck_mfa";
+}
+
+export function serializeMfaPendingCookie(token: string): string {
+  return `${mfaPendingCookieName()}=${token}; Path=/; HttpOnly; SameSite=Lax${isHttps() ? "; Secure" : ""}`;
+}
+
+export function serializeClearedMfaPendingCookie(): string {
+  return `${serializeMfaPendingCookie("")}; Max-Age=0`;
+}
+
+export const MFA_PENDING_COOKIE_NAMES = ["__Host-ck_mfa", "ck_mfa"] as const;

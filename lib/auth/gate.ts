@@ -3,9 +3,9 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
-import { unauthenticated } from "@/lib/errors";
+import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
 import type { Permission } from "@/lib/rbac/permissions";
-import { sessionCookieName, sessionCookieOptions } from "./cookie";
+import { mfaPendingCookieName, sessionCookieName, sessionCookieOptions } from "./cookie";
 import { rotateSession, validateSessionToken, type SessionContext } from "./session";
 
 /**
@@ -24,12 +24,20 @@ export async function getSession(): Promise<SessionContext | null> {
 }
 
 /**
- * Throws a typed 401 when there is no live session. For server actions, which may set cookies:
- * a session whose privileges changed elsewhere gets its new id here.
+ * `allowMustEnrol`: only for the MFA enrolment pages and actions (and sign-out), which a member
+ * must reach when the organization's policy requires MFA and their grace period is over.
  */
-export async function requireSession(): Promise<SessionContext> {
+export type GateOptions = { allowMustEnrol?: boolean };
+
+/**
+ * Throws a typed 401 when there is no live session (an MFA-pending one is not a session here).
+ * For server actions, which may set cookies: a session whose privileges changed elsewhere gets its
+ * new id here.
+ */
+export async function requireSession(options: GateOptions = {}): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) throw unauthenticated();
+  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
   if (!ctx.session.rotationPending) return ctx;
   const rotated = await rotateCurrentSession(ctx);
   await setSessionCookie(rotated.token);
@@ -50,9 +58,14 @@ export async function rotateCurrentSession(ctx: SessionContext): Promise<{ ctx: 
  * For pages: an expired or revoked session is sent to sign-in instead of seeing an error. Pages
  * cannot set cookies, so a session due for a new id takes a detour through /session/refresh.
  */
-export async function requirePageSession(): Promise<SessionContext> {
+export async function requirePageSession(options: GateOptions = {}): Promise<SessionContext> {
   const ctx = await getSession();
-  if (!ctx) redirect("/sign-in?expired=1");
+  if (!ctx) {
+    // A browser half-way through MFA goes back to its second factor, not to the password.
+    if ((await cookies()).get(mfaPendingCookieName())?.value) redirect("/mfa/verify");
+    redirect("/sign-in?expired=1");
+  }
+  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) redirect("/settings/security?enrol=required");
   if (ctx.session.rotationPending) {
     const here = (await headers()).get("x-pathname") ?? "/dashboard";
     redirect(`/session/refresh?next=${encodeURIComponent(here)}`);
@@ -68,11 +81,46 @@ export async function requirePagePermission(permission: Permission): Promise<Ses
 }
 
 /** For route handlers, which receive the request object. */
-export async function requireSessionFromRequest(req: Request): Promise<SessionContext> {
+export async function requireSessionFromRequest(req: Request, options: GateOptions = {}): Promise<SessionContext> {
   const token = sessionTokenFromRequest(req);
   const ctx = token ? await validateSessionToken(getDb(), token) : null;
   if (!ctx) throw unauthenticated();
+  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
   return ctx;
+}
+
+/*
+ * The MFA-pending stage: password proven, second factor not yet. Read from its own cookie and
+ * validated as stage "mfa_pending", so only the MFA verification pages and endpoints accept it.
+ */
+const pendingForToken = cache(async (token: string | undefined): Promise<SessionContext | null> => {
+  if (!token) return null;
+  return validateSessionToken(getDb(), token, "mfa_pending");
+});
+
+export async function getMfaPendingSession(): Promise<SessionContext | null> {
+  return pendingForToken((await cookies()).get(mfaPendingCookieName())?.value);
+}
+
+export async function requireMfaPendingSession(): Promise<SessionContext> {
+  const ctx = await getMfaPendingSession();
+  if (!ctx) throw new AppError("mfa_session_expired", 401, "Your sign-in has expired. Sign in again with your password.");
+  return ctx;
+}
+
+export async function requireMfaPendingSessionFromRequest(req: Request): Promise<SessionContext> {
+  const token = readCookie(req.headers.get("cookie"), mfaPendingCookieName());
+  const ctx = token ? await validateSessionToken(getDb(), token, "mfa_pending") : null;
+  if (!ctx) throw new AppError("mfa_session_expired", 401, "Your sign-in has expired. Sign in again with your password.");
+  return ctx;
+}
+
+export async function setMfaPendingCookie(token: string): Promise<void> {
+  (await cookies()).set(mfaPendingCookieName(), token, sessionCookieOptions());
+}
+
+export async function clearMfaPendingCookie(): Promise<void> {
+  (await cookies()).delete(mfaPendingCookieName());
 }
 
 function readCookie(header: string | null, name: string): string | undefined {

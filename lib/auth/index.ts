@@ -1,5 +1,22 @@
 import "server-only";
-export { clearSessionCookie, currentSessionToken, getSession, requirePagePermission, rotateCurrentSession, sessionTokenFromRequest, requirePageSession, requireSession, requireSessionFromRequest, setSessionCookie } from "./gate";
+export {
+  clearMfaPendingCookie,
+  clearSessionCookie,
+  currentSessionToken,
+  getMfaPendingSession,
+  getSession,
+  requireMfaPendingSession,
+  requireMfaPendingSessionFromRequest,
+  requirePagePermission,
+  rotateCurrentSession,
+  sessionTokenFromRequest,
+  requirePageSession,
+  requireSession,
+  requireSessionFromRequest,
+  setMfaPendingCookie,
+  setSessionCookie,
+  type GateOptions,
+} from "./gate";
 export {
   createSession,
   listSessions,
@@ -10,13 +27,16 @@ export {
   rotateSession,
   markSessionsForRotation,
   validateSessionToken,
+  MFA_PENDING_LIFETIME_MS,
+  type MfaState,
   type SessionContext,
+  type SessionStage,
 } from "./session";
-export { signIn, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
+export { hasSecondFactor, signIn, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
 export { signUp } from "./sign-up";
 export { resendVerification, verifyEmail } from "./email-verification";
 export { requestPasswordReset, resetPassword, INVALID_RESET_LINK } from "./password-reset";
 export { hashPassword, passwordProblem, verifyPassword, PASSWORD_MIN, PASSWORD_MAX } from "./password";
-export { sessionCookieName } from "./cookie";
+export { mfaPendingCookieName, sessionCookieName } from "./cookie";
 export * from "./schemas";
 export { describeDevice } from "./device";

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
+import { webauthnCredentials } from "@/db/schema";
 import { makeUser } from "@/tests/factories";
 import { validateSessionToken } from "./session";
 import { INVALID_CREDENTIALS, signIn } from "./sign-in";
@@ -62,5 +63,23 @@ describe("sign-in", () => {
     expect(wrong.ok === false && wrong.code).toBe("invalid_credentials");
     const right = await signIn(getDb(), { email, password, ...meta });
     expect(right.ok === false && right.code).toBe("email_unverified");
+  });
+
+  it("V6.3.3 the password alone gives a user with a second factor only an MFA-pending session", async () => {
+    const { user, email, password } = await makeUser();
+    const before = await signIn(getDb(), { email, password, ...meta });
+    expect(before).toMatchObject({ ok: true, mfaRequired: false });
+    await getDb().insert(webauthnCredentials).values({
+      userId: user.id,
+      credentialId: `cred-${user.id}`,
+      publicKey: "AQID",
+      deviceType: "singleDevice",
+      name: "Test key",
+    });
+    const after = await signIn(getDb(), { email, password, ...meta });
+    expect(after).toMatchObject({ ok: true, mfaRequired: true });
+    if (!after.ok) throw new Error("unreachable");
+    expect(await validateSessionToken(getDb(), after.token)).toBeNull();
+    expect(await validateSessionToken(getDb(), after.token, "mfa_pending")).toMatchObject({ user: { id: user.id } });
   });
 });

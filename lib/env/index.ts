@@ -8,6 +8,9 @@ const bool = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Hosts often set a variable to "" to clear it; treat that as unset. */
+const emptyAsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
 /** Strict base64 of 32 bytes; an empty value counts as unset. */
 const masterKey = z.preprocess(
   (v) => (v === "" ? undefined : v),
@@ -38,6 +41,20 @@ export const envSchema = z
     MASTER_KEY: masterKey,
     /** How often each server re-reads the keyring (Postgres), so a rotation reaches every server. */
     KEYRING_REFRESH_SECONDS: positiveInt(60),
+    // Rate-limit store (lib/ratelimit, docs/rate-limits.md): Upstash REST if both of these are set,
+    // else a Redis server at REDIS_URL, else in-process memory (right only for a single instance).
+    UPSTASH_REDIS_REST_URL: emptyAsUnset(z.url()),
+    UPSTASH_REDIS_REST_TOKEN: emptyAsUnset(z.string().min(1)),
+    REDIS_URL: emptyAsUnset(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://")),
+    /** Prefix of every rate-limit key, so several apps or environments can share one Redis. */
+    RATE_LIMIT_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, "letters, digits, ':', '_' and '-' only").default("ck:rl"),
+    /** WebAuthn relying party: the registrable domain keys are bound to (default: APP_URL's host name). */
+    WEBAUTHN_RP_ID: emptyAsUnset(z.string().min(1)),
+    WEBAUTHN_RP_NAME: z.string().min(1).default("ChargeKeep"),
+    /** Origins allowed in WebAuthn responses, comma-separated (default: APP_URL's origin). */
+    WEBAUTHN_ORIGINS: emptyAsUnset(z.string().min(1)),
+    /** Sensitive actions want a second factor from within this many minutes (step-up). */
+    MFA_STEP_UP_MINUTES: positiveInt(5),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.DATABASE_URL && process.env.ALLOW_PGLITE_IN_PRODUCTION !== "1") {
@@ -52,6 +69,9 @@ export const envSchema = z
           "is required in production: it unlocks the keys that encrypt stored secrets. Generate it once with " +
           "`openssl rand -base64 32`, keep it in your secret store, and set the same value on every server",
       });
+    }
+    if (Boolean(v.UPSTASH_REDIS_REST_URL) !== Boolean(v.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together" });
     }
     if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) {
       ctx.addIssue({ code: "custom", path: ["TLS_KEY_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });

@@ -23,3 +23,17 @@ export const badRequest = (message: string, fieldErrors?: Record<string, string>
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/** Organization policy: this member must set up a second factor before doing anything else. */
+export const mfaEnrolmentRequired = () =>
+  new AppError(
+    "mfa_enrolment_required",
+    403,
+    "Your organization requires two-step verification. Set up an authenticator app or a security key in Security settings to continue.",
+  );
+
+/** A sensitive action wants a second factor from the last few minutes. */
+export const stepUpRequired = (enrolled: boolean) =>
+  enrolled
+    ? new AppError("step_up_required", 403, "Confirm it is you: verify with your second factor, then try again.")
+    : new AppError("mfa_enrolment_required", 403, "This action needs two-step verification. Set up an authenticator app or a security key in Security settings first.");

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { requireSession, type SessionContext } from "@/lib/auth";
+import { requireMfaPendingSession, requireSession, type SessionContext } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
@@ -10,9 +10,19 @@ import { currentRequestMeta, type RequestMeta } from "./request-meta";
 import { fieldErrorsOf } from "./zod-errors";
 
 /** What every form's server action returns to useActionState. */
-export type FormState = { ok?: boolean; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
+export type FormState = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, string>;
+  /** The action wants a fresh second factor ("step_up") or an enrolled one ("enrol") first. */
+  mfa?: "step_up" | "enrol";
+};
 
-type Ctx<Auth extends boolean> = { session: Auth extends true ? SessionContext : null; meta: RequestMeta };
+/** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public. */
+type AuthMode = boolean | "mfa_pending";
+
+type Ctx<Auth extends AuthMode> = { session: Auth extends false ? null : SessionContext; meta: RequestMeta };
 
 const SECRET_FIELDS = /password|token|code|secret/i;
 
@@ -28,14 +38,25 @@ function echoValues(form: FormData): Record<string, string> {
  * come back as form state next to their fields, redirects pass through, the rest is a generic
  * message (logged with the request id).
  */
-export function formAction<Auth extends boolean, S extends z.ZodType>(
-  options: { auth: Auth; schema: S; permission?: Auth extends true ? Permission : never },
+export function formAction<Auth extends AuthMode, S extends z.ZodType>(
+  options: {
+    auth: Auth;
+    schema: S;
+    permission?: Auth extends true ? Permission : never;
+    /** Only the MFA enrolment actions and org switch: reachable when the organization's MFA deadline has passed. */
+    allowMustEnrol?: Auth extends true ? boolean : never;
+  },
   handler: (input: z.infer<S>, ctx: Ctx<Auth>) => Promise<FormState | void>,
 ) {
   const action = async (_prev: FormState | undefined, form: FormData): Promise<FormState> => {
     const meta = await currentRequestMeta();
     try {
-      const session = options.auth ? await requireSession() : null;
+      const session =
+        options.auth === "mfa_pending"
+          ? await requireMfaPendingSession()
+          : options.auth
+            ? await requireSession({ allowMustEnrol: options.allowMustEnrol })
+            : null;
       if (session && options.permission) authorize(session, options.permission);
       const raw = Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("$")));
       const parsed = options.schema.safeParse(raw);
@@ -45,11 +66,16 @@ export function formAction<Auth extends boolean, S extends z.ZodType>(
       return (await handler(parsed.data, { session, meta } as Ctx<Auth>)) ?? { ok: true };
     } catch (e) {
       unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
-      if (isAppError(e)) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form) };
+      if (isAppError(e)) {
+        const mfa = e.code === "step_up_required" ? "step_up" : e.code === "mfa_enrolment_required" ? "enrol" : undefined;
+        return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form), ...(mfa ? { mfa } : {}) };
+      }
       console.error(`[${meta.requestId}] unexpected error in server action`, loggableError(e));
       return { ok: false, message: `Something went wrong on our side. Try again later (reference ${meta.requestId}).` };
     }
   };
   // Read by the authorization matrix test; server actions stay plain async functions to Next.
-  return Object.assign(action, { access: { auth: options.auth, permission: options.permission ?? null } });
+  return Object.assign(action, {
+    access: { auth: options.auth, permission: options.permission ?? null, allowMustEnrol: Boolean(options.allowMustEnrol) },
+  });
 }

@@ -12,6 +12,8 @@ const PUBLIC_EXACT = new Set([
   "/api/ping",
   "/api/contact",
   "/api/auth/sign-in",
+  "/api/auth/passkey/options", // passwordless sign-in (WebAuthn): added by the WebAuthn work, see its report
+  "/api/auth/passkey/verify",
   "/.well-known/security.txt",
   "/security.txt",
   "/robots.txt",
@@ -24,4 +26,15 @@ const PUBLIC_PREFIXES = ["/_next/"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
+}
+
+/**
+ * Paths an MFA-pending browser (password proven, second factor not yet) may reach: the MFA
+ * verification page and its endpoints, and sign-out. The gate accepts only the pending stage there.
+ */
+const MFA_PENDING_EXACT = new Set(["/mfa/verify", "/api/auth/mfa", "/api/auth/sign-out"]);
+const MFA_PENDING_PREFIXES = ["/api/mfa/verify/"];
+
+export function isMfaPendingPath(pathname: string): boolean {
+  return MFA_PENDING_EXACT.has(pathname) || MFA_PENDING_PREFIXES.some((p) => pathname.startsWith(p));
 }

@@ -16,6 +16,6 @@ describe("route() wrapper", () => {
   });
 
   it("V8.2.1 exposes what it enforces for the authorization matrix", () => {
-    expect(handler.access).toEqual({ auth: true, permission: "members:manage" });
+    expect(handler.access).toEqual({ auth: true, permission: "members:manage", allowMustEnrol: false });
   });
 });

@@ -1,8 +1,9 @@
 import "server-only";
 import type { z } from "zod";
-import { requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
-import { serializeSessionCookie } from "@/lib/auth/cookie";
+import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
+import { serializeSessionCookie, sessionCookieName } from "@/lib/auth/cookie";
 import { isAppError } from "@/lib/errors";
+import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
 import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 import { readJsonBody } from "./body";
@@ -10,19 +11,23 @@ import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { parseOrThrow } from "./zod-errors";
 
-type Ctx<Auth extends boolean, Body> = {
+/** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public, said out loud. */
+export type AuthMode = boolean | "mfa_pending";
+
+type Ctx<Auth extends AuthMode, Body> = {
   req: Request;
   meta: RequestMeta;
   params: Record<string, string | string[]>;
-  session: Auth extends true ? SessionContext : null;
+  session: Auth extends false ? null : SessionContext;
   body: Body;
 };
 
-type Options<Auth extends boolean, S extends z.ZodType | undefined> = {
-  /** true: a live session is required. false: a public endpoint, said out loud. */
+type Options<Auth extends AuthMode, S extends z.ZodType | undefined> = {
   auth: Auth;
   /** Checked with authorize() right after the session; the authorization matrix test reads it. */
   permission?: Auth extends true ? Permission : never;
+  /** Only the MFA enrolment endpoints and sign-out: reachable when the organization's MFA deadline has passed. */
+  allowMustEnrol?: Auth extends true ? boolean : never;
   body?: S;
   maxBodyBytes?: number;
 };
@@ -32,16 +37,22 @@ type Options<Auth extends boolean, S extends z.ZodType | undefined> = {
  * and every failure becomes a JSON error a person can read; unexpected ones are logged with the
  * request id and answered with a generic 500 (no stack traces leave the server).
  */
-export function route<Auth extends boolean, S extends z.ZodType | undefined = undefined>(
+export function route<Auth extends AuthMode, S extends z.ZodType | undefined = undefined>(
   options: Options<Auth, S>,
   handler: (ctx: Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response> | Response,
 ) {
   const wrapped = async (req: Request, routeCtx?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const meta = requestMetaFrom(req.headers);
     try {
-      let session = options.auth ? await requireSessionFromRequest(req) : null;
+      let session =
+        options.auth === "mfa_pending"
+          ? await requireMfaPendingSessionFromRequest(req)
+          : options.auth
+            ? await requireSessionFromRequest(req, { allowMustEnrol: options.allowMustEnrol })
+            : null;
       let newToken: string | undefined;
-      if (session?.session.rotationPending) {
+      // A pending session is not rotated here: completing MFA gives it a new id anyway.
+      if (session?.session.rotationPending && options.auth === true) {
         // Privileges changed elsewhere: this response carries the session's new id.
         ({ ctx: session, token: newToken } = await rotateCurrentSession(session));
       }
@@ -49,20 +60,26 @@ export function route<Auth extends boolean, S extends z.ZodType | undefined = un
       const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : undefined;
       const params = (await routeCtx?.params) ?? {};
       const response = await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
-      if (newToken) response.headers.append("set-cookie", serializeSessionCookie(newToken));
+      // The handler may have set the session cookie itself (MFA completion): its token is the live one.
+      const handlerSetSession = response.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=`));
+      if (newToken && !handlerSetSession) response.headers.append("set-cookie", serializeSessionCookie(newToken));
       return response;
     } catch (e) {
       return errorResponse(e, meta.requestId);
     }
   };
-  return Object.assign(wrapped, { access: { auth: options.auth, permission: options.permission ?? null } });
+  return Object.assign(wrapped, {
+    access: { auth: options.auth, permission: options.permission ?? null, allowMustEnrol: Boolean(options.allowMustEnrol) },
+  });
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
   if (isAppError(e)) {
+    // A 429 says when to come back, so well-behaved clients wait instead of hammering.
+    const limitHeaders = isRateLimitedError(e) ? rateLimitHeaders(e) : {};
     return Response.json(
       { error: { code: e.code, message: e.message, ...(e.fieldErrors ? { fields: e.fieldErrors } : {}) } },
-      { status: e.status, headers: { "cache-control": "no-store" } },
+      { status: e.status, headers: { "cache-control": "no-store", ...limitHeaders } },
     );
   }
   console.error(`[${requestId}] unexpected error`, loggableError(e));

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
 import type { SessionContext } from "@/lib/auth/session";
+import { requireRecentMfa } from "@/lib/mfa/step-up";
 
 export type RbacEvent =
   | { action: "member.role_changed"; targetUserId: string; roleId: string }
@@ -9,11 +10,10 @@ export type RbacEvent =
   | { action: "group.created" | "group.updated" | "group.deleted"; groupId: string }
   | { action: "invitation.created" | "invitation.revoked" | "invitation.accepted"; invitationId: string };
 
-/**
- * Step-up hook: every sensitive RBAC change calls this first. The MFA issue makes it demand a
- * second factor from the last few minutes (requireRecentMfa); until then it accepts.
- */
-export async function requireStepUpForSensitiveChange(_ctx: SessionContext): Promise<void> {}
+/** Step-up: every sensitive RBAC change calls this first; it wants a second factor from the last few minutes. */
+export async function requireStepUpForSensitiveChange(ctx: SessionContext): Promise<void> {
+  requireRecentMfa(ctx);
+}
 
 /**
  * Audit hook: every RBAC change calls this inside its transaction. The audit issue makes it write

@@ -57,8 +57,6 @@ export async function listMembers(db: Database, ctx: SessionContext, opts: { sea
     members: rows.map((r) => ({
       ...r,
       groups: groupRows.filter((g) => g.userId === r.userId).map((g) => g.name),
-      // Filled in by the MFA issue; until then nobody has a second factor.
-      mfaEnabled: false,
     })),
   };
 }

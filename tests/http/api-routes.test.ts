@@ -113,9 +113,12 @@ describe("route handlers: sessions", () => {
     const { email, password } = await makeUser();
     const ok = await apiSignIn(jsonRequest("/api/auth/sign-in", JSON.stringify({ email, password })));
     expect(ok.status).toBe(200);
-    const cookie = ok.headers.get("set-cookie")!;
+    const [cookie, clearedPending, ...rest] = ok.headers.getSetCookie();
     expect(cookie).toMatch(/^ck_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     expect(cookie).not.toMatch(/Expires|Max-Age/i);
+    // a half-finished MFA sign-in in the same client is cleared, nothing else is set
+    expect(clearedPending).toBe("ck_mfa=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    expect(rest).toEqual([]);
     const bad = await apiSignIn(jsonRequest("/api/auth/sign-in", JSON.stringify({ email, password: "nope-nope-nope-1" })));
     expect(bad.status).toBe(401);
   });
@@ -152,8 +155,9 @@ describe("cookies under HTTPS", () => {
     const { email, password } = await makeUser();
     stubEnv({ APP_URL: "https://app.chargekeep.example" });
     const res = await apiSignIn(jsonRequest("/api/auth/sign-in", JSON.stringify({ email, password })));
-    const cookie = res.headers.get("set-cookie")!;
+    const [cookie, clearedPending] = res.headers.getSetCookie();
     expect(cookie).toMatch(/^__Host-ck_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    expect(clearedPending).toBe("__Host-ck_mfa=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0");
   });
 });
 

@@ -8,7 +8,15 @@ import { appInventory, PUBLIC_PAGES } from "./app-inventory";
  * Every route, page and action found in app/ must refuse a caller without a session, unless it is
  * on these lists. A new route that forgets the gate fails here.
  */
-const PUBLIC_ROUTES = new Set(["/api/health", "/api/ping", "/api/contact", "/api/auth/sign-in", "/.well-known/security.txt"]);
+const PUBLIC_ROUTES = new Set([
+  "/api/health",
+  "/api/ping",
+  "/api/contact",
+  "/api/auth/sign-in",
+  "/api/auth/passkey/options",
+  "/api/auth/passkey/verify",
+  "/.well-known/security.txt",
+]);
 const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction"]);
 
 const inventory = appInventory();
@@ -64,7 +72,10 @@ describe("anonymous access, walked from the code", () => {
         expect(PUBLIC_ACTIONS.has(name), `${name} threw ${String(e)}`).toBe(true);
         continue;
       }
+      const access = (fn as { access?: { auth: boolean | "mfa_pending" } }).access;
       if (PUBLIC_ACTIONS.has(name)) expect(state, name).not.toMatchObject({ message: "Please sign in to continue." });
+      // second-factor actions want the MFA-pending session that only a correct password creates
+      else if (access?.auth === "mfa_pending") expect(state, name).toMatchObject({ ok: false, message: /Sign in again with your password/ });
       else expect(state, name).toMatchObject({ ok: false, message: "Please sign in to continue." });
     }
   });

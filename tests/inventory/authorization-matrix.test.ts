@@ -6,7 +6,7 @@ import { BUILT_IN_ROLES } from "@/lib/rbac/built-in-roles";
 import type { Permission } from "@/lib/rbac/permissions";
 import { effectiveRolePermissions, type RoleNode } from "@/lib/rbac/role-tree";
 import { validateSessionToken } from "@/lib/auth";
-import { makeSession, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";
+import { makeSession, makeSteppedUpSession, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { appInventory, PUBLIC_PAGES } from "./app-inventory";
 
@@ -17,7 +17,7 @@ import { appInventory, PUBLIC_PAGES } from "./app-inventory";
  * permission (route()/formAction() `access`, requirePagePermission("...") in a page), so a new
  * entry point without a declared rule fails here.
  */
-type Access = { auth: boolean; permission: Permission | null };
+type Access = { auth: boolean | "mfa_pending"; permission: Permission | null };
 type Handler = ((...a: unknown[]) => Promise<unknown>) & { access?: Access };
 
 const ROLES = BUILT_IN_ROLES.map((r) => r.key) as BuiltInRole[];
@@ -25,12 +25,24 @@ const tree: RoleNode[] = BUILT_IN_ROLES.map((r, i) => ({ id: r.key, parentId: i 
 const holds = (role: string, p: Permission | null) => p === null || effectiveRolePermissions(tree, role).has(p);
 
 /** Pages that are reachable with any session (no organization permission involved). */
-const SESSION_ONLY_PAGES = new Set(["/settings/sessions", "/settings/organizations", "/admin/contact-messages", "/session/refresh"]);
+const SESSION_ONLY_PAGES = new Set([
+  "/settings/sessions",
+  "/settings/organizations",
+  "/settings/security",
+  "/admin/contact-messages",
+  "/session/refresh",
+  "/mfa/step-up",
+]);
+/** Takes only an MFA-pending session (tests/inventory/mfa-stage-access.test.ts walks it). */
+const MFA_PENDING_PAGES = new Set(["/mfa/verify"]);
 
 const inventory = appInventory();
 const members = {} as Record<BuiltInRole | "foreign", { userId: string; orgId: string }>;
 /** A fresh session per call: some entry points (sign-out) end the session they are called with. */
 const tokenOf = async (who: BuiltInRole | "foreign") => (await makeSession(members[who].userId, members[who].orgId)).token;
+/** Setting up objects (groups) is a sensitive RBAC change: it needs a session that just passed a second factor. */
+const steppedUpCtxOf = async (who: BuiltInRole | "foreign") =>
+  (await validateSessionToken(getDb(), (await makeSteppedUpSession(members[who].userId, members[who].orgId)).token))!;
 const foreignIds: Record<string, string> = {};
 const ownIds: Record<string, string> = {};
 
@@ -43,7 +55,7 @@ beforeAll(async () => {
     members[role] = { userId: u.user.id, orgId };
   }
   const victim = await makeUser({ organizationId: orgId, role: "member" });
-  const ownerCtx = (await validateSessionToken(getDb(), await tokenOf("owner")))!;
+  const ownerCtx = await steppedUpCtxOf("owner");
   Object.assign(ownIds, {
     userId: victim.user.id,
     roleId: await roleIdOf(orgId, "member"),
@@ -54,7 +66,7 @@ beforeAll(async () => {
   const other = await makeUser();
   const otherMember = await makeUser({ organizationId: other.organizationId, role: "member" });
   members.foreign = { userId: other.user.id, orgId: other.organizationId };
-  const otherCtx = (await validateSessionToken(getDb(), await tokenOf("foreign")))!;
+  const otherCtx = await steppedUpCtxOf("foreign");
   Object.assign(foreignIds, {
     userId: otherMember.user.id,
     roleId: await roleIdOf(other.organizationId, "member"),
@@ -105,7 +117,8 @@ describe("authorization matrix: route handlers", () => {
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function")) {
         const handler = mod[method]!;
         expect(handler.access, `${method} ${r.path} must be built with route()`).toBeDefined();
-        if (!handler.access!.auth) continue; // public: covered by anonymous-access.test.ts
+        // public: anonymous-access.test.ts; MFA-pending only: mfa-stage-access.test.ts
+        if (handler.access!.auth !== true) continue;
         for (const role of ROLES) {
           const res = await callRoute(handler, method, r.path, await tokenOf(role), paramsFor(r.params, ownIds));
           const label = `${method} ${r.path} as ${role}`;
@@ -129,7 +142,7 @@ describe("authorization matrix: server actions", () => {
       const mod = (await import(a.file)) as Record<string, Handler>;
       for (const [name, action] of Object.entries(mod).filter(([, v]) => typeof v === "function")) {
         expect(action.access, `${name} must be built with formAction()`).toBeDefined();
-        if (!action.access!.auth) continue;
+        if (action.access!.auth !== true) continue;
         for (const role of ROLES) {
           asRole(await tokenOf(role));
           const state = (await action(undefined, new FormData()).catch((e: unknown) => ({ thrown: digestOf(e) }))) as { message?: string };
@@ -142,14 +155,14 @@ describe("authorization matrix: server actions", () => {
 });
 
 describe("authorization matrix: pages", () => {
-  for (const p of inventory.pages.filter((pg) => !PUBLIC_PAGES.has(pg.path))) {
+  for (const p of inventory.pages.filter((pg) => !PUBLIC_PAGES.has(pg.path) && !MFA_PENDING_PAGES.has(pg.path))) {
     it(`V8.2.1 V8.4.1 page ${p.path}: declared permission holds for every role and tenant`, async () => {
       const source = readFileSync(p.file, "utf8");
       const declared = source.match(/requirePagePermission\("([a-z_]+:[a-z_]+)"\)/)?.[1] as Permission | undefined;
       if (!declared) {
         expect(SESSION_ONLY_PAGES.has(p.path), `${p.path} must call requirePagePermission("...") or be listed as session-only`).toBe(true);
         // /session/refresh only hosts the rotating action (which checks the session itself)
-        if (p.path !== "/session/refresh") expect(source, p.path).toMatch(/requirePageSession\(\)/);
+        if (p.path !== "/session/refresh") expect(source, p.path).toMatch(/requirePageSession\(/);
       }
       for (const role of ROLES) {
         asRole(await tokenOf(role));

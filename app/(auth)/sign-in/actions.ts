@@ -3,7 +3,18 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { currentSessionToken, resendVerification, setSessionCookie, signIn, signInSchema } from "@/lib/auth";
+import { cookies } from "next/headers";
+import {
+  clearMfaPendingCookie,
+  currentSessionToken,
+  mfaPendingCookieName,
+  resendVerification,
+  revokeSessionByToken,
+  setMfaPendingCookie,
+  setSessionCookie,
+  signIn,
+  signInSchema,
+} from "@/lib/auth";
 import { formAction } from "@/lib/http/action";
 import { safeNextPath } from "@/lib/http/safe-redirect";
 
@@ -21,6 +32,14 @@ export const signInAction = formAction(
       if (result.code === "email_unverified") await resendVerification(getDb(), result.userId, result.email);
       return { ok: false, message: result.message, values: { email: input.email } };
     }
+    // A half-finished earlier sign-in in this browser dies with this one.
+    await revokeSessionByToken(getDb(), (await cookies()).get(mfaPendingCookieName())?.value);
+    if (result.mfaRequired) {
+      // Password alone reaches nothing: the browser holds only the MFA-pending cookie until the second factor.
+      await setMfaPendingCookie(result.token);
+      redirect(`/mfa/verify?next=${encodeURIComponent(safeNextPath(input.next))}`);
+    }
+    await clearMfaPendingCookie();
     await setSessionCookie(result.token);
     redirect(safeNextPath(input.next));
   },

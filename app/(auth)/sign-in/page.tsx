@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/card";
+import { PasskeySignInButton } from "@/components/mfa/passkey-sign-in-button";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -25,6 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       ) : null}
       <SignInForm next={params.next} />
+      <PasskeySignInButton next={params.next} />
       <div className="mt-6 flex justify-between text-sm">
         <Link href="/forgot-password" className="text-blue-700 underline">
           Forgot your password?

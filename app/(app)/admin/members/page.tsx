@@ -5,8 +5,10 @@ import { loadForPage } from "@/components/admin/load";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
 import { Can } from "@/components/can";
+import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
+import { memberMfaStatus } from "@/lib/mfa";
 import { listMembers } from "@/lib/rbac";
 
 export const metadata: Metadata = { title: "Members" };
@@ -31,6 +33,8 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
     listMembers(getDb(), ctx, { search: q, page: Number.isFinite(requested) && requested > 0 ? requested : 1 }),
   );
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  // Only this page's members; the same query the MFA policy page uses.
+  const mfa = new Map((await memberMfaStatus(getDb(), ctx.organization.id, { userIds: members.map((m) => m.userId) })).map((s) => [s.userId, s]));
 
   return (
     <section aria-labelledby="members-title">
@@ -86,7 +90,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
               <th scope="col" className="p-2">E-mail</th>
               <th scope="col" className="p-2">Role</th>
               <th scope="col" className="p-2">Groups</th>
-              <th scope="col" className="p-2">MFA</th>
+              <th scope="col" className="p-2">Two-step verification</th>
               <th scope="col" className="p-2">Last sign-in</th>
               <th scope="col" className="p-2">Status</th>
             </tr>
@@ -103,7 +107,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
                 <td className="p-2">{m.email}</td>
                 <td className="p-2">{m.roleName}</td>
                 <td className="p-2">{m.groups.length ? m.groups.join(", ") : <span className="text-slate-500">none</span>}</td>
-                <td className="p-2">{m.mfaEnabled ? "On" : <span className="text-amber-800">Off</span>}</td>
+                <td className="p-2" data-testid="member-mfa">
+                  <MemberMfaStatusText status={mfa.get(m.userId)} />
+                </td>
                 <td className="p-2">
                   <UtcTime date={m.lastSignInAt} />
                 </td>

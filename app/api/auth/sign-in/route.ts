@@ -1,7 +1,7 @@
 import { getDb } from "@/db";
 import { resendVerification, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { serializeSessionCookie } from "@/lib/auth/cookie";
+import { serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
 import { route } from "@/lib/http";
 
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
@@ -12,7 +12,14 @@ export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1
     if (result.code === "email_unverified") await resendVerification(db, result.userId, result.email);
     throw new AppError(result.code, result.code === "invalid_credentials" ? 401 : 403, result.message);
   }
-  const response = Response.json({ ok: true }, { headers: { "cache-control": "no-store" } });
+  if (result.mfaRequired) {
+    // Only the MFA-pending cookie: the client must now POST a code to /api/auth/mfa.
+    const pending = Response.json({ ok: true, mfaRequired: true, next: "/api/auth/mfa" }, { headers: { "cache-control": "no-store" } });
+    pending.headers.append("set-cookie", serializeMfaPendingCookie(result.token));
+    return pending;
+  }
+  const response = Response.json({ ok: true, mfaRequired: false }, { headers: { "cache-control": "no-store" } });
   response.headers.append("set-cookie", serializeSessionCookie(result.token));
+  response.headers.append("set-cookie", serializeClearedMfaPendingCookie());
   return response;
 });

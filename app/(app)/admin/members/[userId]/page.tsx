@@ -4,8 +4,10 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam } from "@/components/admin/load";
 import { grantableRoles, inTreeOrder } from "@/components/admin/role-order";
 import { Can } from "@/components/can";
+import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
+import { memberMfaStatus } from "@/lib/mfa";
 import { explainMemberPermissions, loadRoleTree } from "@/lib/rbac";
 import { isAtOrAbove } from "@/lib/rbac/role-tree";
 import { ChangeRoleForm, ManageMemberForms } from "./member-controls";
@@ -24,6 +26,7 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
   // The viewer already may read the member list with its role names; the tree is only for display.
   const tree = await loadRoleTree(getDb(), ctx.organization.id);
   const roleName = tree.find((r) => r.id === member.roleId)?.name ?? "unknown role";
+  const [mfa] = await memberMfaStatus(getDb(), ctx.organization.id, { userIds: [member.userId] });
   const isSelf = member.userId === ctx.user.id;
   // Offer only roles the server would accept: at or below the editor's own, and nothing they do not hold.
   const grantable = new Set(grantableRoles(tree, ctx).map((r) => r.id));
@@ -48,6 +51,10 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
         <dd data-testid="member-role">{roleName}</dd>
         <dt className="text-slate-600">Status</dt>
         <dd data-testid="member-status">{member.status === "active" ? "Active" : "Suspended"}</dd>
+        <dt className="text-slate-600">Two-step verification</dt>
+        <dd data-testid="member-mfa">
+          <MemberMfaStatusText status={mfa} />
+        </dd>
       </dl>
 
       {isSelf ? <p className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">This is you. Another administrator has to suspend, sign out or remove you.</p> : null}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import { RecoveryCodesSection } from "@/components/mfa/recovery-codes-section";
+import { SecurityKeysSection } from "@/components/mfa/security-keys-section";
+import { TotpSection } from "@/components/mfa/totp-section";
+import { UtcTime } from "@/components/admin/utc-time";
+import { requirePageSession } from "@/lib/auth";
+
+export const metadata: Metadata = { title: "Security" };
+
+/** The MFA enrolment page: the one page a member whose organization's MFA deadline passed can still reach. */
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ enrol?: string }> }) {
+  const ctx = await requirePageSession({ allowMustEnrol: true });
+  const { enrol } = await searchParams;
+  return (
+    <section aria-labelledby="security-title" className="max-w-3xl">
+      <h1 id="security-title" className="mb-2 text-2xl font-semibold">Security</h1>
+      <p className="mb-6 text-sm text-slate-600">
+        Two-step verification asks for a second factor after your password: a code from an authenticator app, or a security key or passkey.
+      </p>
+      {ctx.mfa.mustEnrol || enrol === "required" ? (
+        <p role="alert" className="mb-6 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {ctx.organization.name} requires two-step verification. Set up an authenticator app or a security key to continue using ChargeKeep.
+        </p>
+      ) : ctx.mfa.required && !ctx.mfa.enrolled && ctx.mfa.enrolBy ? (
+        <p role="status" className="mb-6 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {ctx.organization.name} requires two-step verification. Set it up before <UtcTime date={ctx.mfa.enrolBy} />.
+        </p>
+      ) : null}
+      {enrol === "step-up" && !ctx.mfa.enrolled ? (
+        <p role="status" className="mb-6 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          That action needs two-step verification. Set up a second factor below, then try again.
+        </p>
+      ) : null}
+      <TotpSection ctx={ctx} />
+      <SecurityKeysSection ctx={ctx} />
+      <RecoveryCodesSection ctx={ctx} />
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { confirmSchema } from "@/components/admin/form-schemas";
+import { formAction } from "@/lib/http/action";
+import { credentialNameSchema, removeWebauthnCredential, renameWebauthnCredential } from "@/lib/mfa";
+
+const credentialId = z.uuid({ error: "Unknown key." });
+
+export const renameWebauthnCredentialAction = formAction(
+  { auth: true, schema: z.object({ credentialId, name: credentialNameSchema }) },
+  async ({ credentialId, name }, { session }) => {
+    // Scoped to the signed-in user inside: another user's key id matches nothing.
+    await renameWebauthnCredential(getDb(), session.user.id, credentialId, name);
+    revalidatePath("/settings/security");
+    return { ok: true, message: `The key is now called "${name}".` };
+  },
+);
+
+/** Needs a fresh second factor (step-up) and keeps the last factor while the organization requires MFA. */
+export const removeWebauthnCredentialAction = formAction(
+  { auth: true, schema: z.object({ credentialId, confirm: confirmSchema }) },
+  async ({ credentialId }, { session, meta }) => {
+    const { name } = await removeWebauthnCredential(getDb(), session, credentialId, meta);
+    revalidatePath("/settings/security");
+    return { ok: true, message: `"${name}" was removed. It can no longer be used to sign in to ChargeKeep.` };
+  },
+);
