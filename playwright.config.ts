@@ -18,6 +18,10 @@ const serverEnv: Record<string, string> = {
   ALLOW_PGLITE_IN_PRODUCTION: "1",
   NEXT_TELEMETRY_DISABLED: "1",
   SEED_DEMO: "false",
+  // Every e2e request comes from one loopback address: per-IP limits (sign-up 5/h) would trip.
+  RATE_LIMIT_IP_MULTIPLIER: "20",
+  // Wrong-password tests from 127.0.0.1 must not get the test runner's own address blocked.
+  DEFENSE_IP_FAILURES_PER_HOUR: "100000",
   // Same test key as tests/setup.ts: in CI both suites share one Postgres database and its keyring.
   MASTER_KEY: process.env.MASTER_KEY ?? Buffer.alloc(32, "chargekeep-test-master-key").toString("base64"),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),

@@ -1,14 +1,23 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
 import { env } from "@/lib/env";
-import { forwardedProto } from "@/lib/http/client-ip";
+import { firewallDecision } from "@/lib/firewall/cache";
+import { formatSize, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body";
+import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
 import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
 import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
+import { hitEdgeLimit, type EdgeDecision } from "@/lib/ratelimit/edge";
+import { policies } from "@/lib/ratelimit/policies";
+import { refusalResponse, wantsHtml, type Refusal } from "@/lib/ratelimit/refusal-page";
+import { waitSentence } from "@/lib/ratelimit/wait-sentence";
 
 /**
- * The app's middleware (Next 16 calls it proxy.ts). Cheap checks only, no database:
- * HTTPS, CSRF origin, session-cookie presence, and the security headers with a fresh CSP nonce.
- * The session itself is validated by the gate in lib/auth on every page, action and handler.
+ * The app's middleware (Next 16 calls it proxy.ts; it runs on the Node.js runtime, in the server's
+ * process). Cheap checks only, all from memory, no database or Redis round trip: HTTPS, the global
+ * firewall (a cached, versioned rule set: lib/firewall/cache.ts), the per-IP request limits
+ * (lib/ratelimit/edge.ts), the declared body size, CSRF origin, session-cookie presence, and the
+ * security headers with a fresh CSP nonce. The session itself (and an organization's network
+ * allow-list) is checked by the gate in lib/auth on every page, action and handler.
  */
 export function proxy(request: NextRequest) {
   const config = env();
@@ -20,6 +29,9 @@ export function proxy(request: NextRequest) {
     const url = new URL(request.nextUrl.pathname + request.nextUrl.search, appOrigin.replace(/^http:/, "https:"));
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
+
+  const refused = edgeChecks(request, config);
+  if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {
     return withHeaders(
@@ -69,6 +81,69 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   return withHeaders(response, csp, production);
+}
+
+type Config = ReturnType<typeof env>;
+
+/**
+ * Benchmark only (bench/firewall-middleware.ts measures the same route with and without these
+ * checks): read once at start-up, and announced loudly, so it cannot go unnoticed in a deployment.
+ */
+const EDGE_CHECKS_OFF = process.env.BENCH_PROXY_EDGE_CHECKS === "off";
+if (EDGE_CHECKS_OFF) console.warn("[proxy] BENCH_PROXY_EDGE_CHECKS=off: firewall, request limits and body size are NOT checked (benchmark baseline only)");
+
+/** Firewall, then request limits, then the declared body size: a refusal, or null to go on. */
+function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
+  if (EDGE_CHECKS_OFF) return null;
+  const { pathname } = request.nextUrl;
+  const html = wantsHtml(pathname, request.headers);
+  // Only the deployment's trusted header (TRUST_PROXY): a spoofed X-Forwarded-For changes nothing here.
+  const ip = clientIpFrom(request.headers, config.TRUST_PROXY);
+
+  if (!firewallDecision(ip).allowed) {
+    // Says why in general terms; never which rule or network matched.
+    return refusalResponse(
+      { status: 403, code: "network_blocked", title: "Access blocked", message: "Requests from your network are blocked by ChargeKeep's firewall. If you think this is a mistake, contact us from another network." },
+      html,
+    );
+  }
+
+  // An address we cannot see is not counted: one shared "unknown" bucket would let anyone lock everyone out.
+  if (ip) {
+    const multiplier = config.RATE_LIMIT_IP_MULTIPLIER;
+    const global = hitEdgeLimit("global-ip", ip, multiplier);
+    if (!global.success) return tooMany(policies["global-ip"].message, global, html);
+    if (pathname.startsWith("/api/")) {
+      const api = hitEdgeLimit("api-ip", ip, multiplier);
+      if (!api.success) return tooMany(policies["api-ip"].message, api, html);
+    }
+  }
+
+  // The declared size only; route handlers (lib/http/body.ts) and server actions (next.config) also cap what is streamed.
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_REQUEST_BODY_BYTES) {
+    return refusalResponse(
+      { status: 413, code: "payload_too_large", title: "Request too large", message: `The request is larger than ${formatSize(MAX_REQUEST_BODY_BYTES)}, the most ChargeKeep accepts. Send less data.` },
+      html,
+    );
+  }
+  return null;
+}
+
+function tooMany(first: string, d: EdgeDecision, html: boolean): NextResponse {
+  const refusal: Refusal = {
+    status: 429,
+    code: "rate_limited",
+    title: "Too many requests",
+    message: `${first} ${waitSentence(d.retryAfterSeconds)}`,
+    headers: {
+      "retry-after": String(d.retryAfterSeconds),
+      "ratelimit-limit": String(d.limit),
+      "ratelimit-remaining": "0",
+      "ratelimit-reset": String(d.retryAfterSeconds),
+    },
+  };
+  return refusalResponse(refusal, html);
 }
 
 function withHeaders(response: NextResponse, csp: string | null, production: boolean): NextResponse {

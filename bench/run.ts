@@ -26,7 +26,18 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: "encrypt/decrypt throughput vs raw AES-GCM; reading 10,000 rows with 3 encrypted columns vs plaintext",
     run: async () => (await import("./crypto")).measureCryptoBench(),
   },
-  // Next: "ratelimit" (rate-limit latency), as bench/<name>.ts files.
+  audit: {
+    description: "audit events recorded per second through the hash chain (1 and 8 writers); log page query p50/p95 at 1M events",
+    run: async () => (await import("./audit")).runAuditBench(),
+  },
+  ratelimit: {
+    description: "rate-limit and firewall decision latency per store (memory, Redis on loopback), in-process",
+    run: async () => (await import("./ratelimit")).runRateLimitBench(),
+  },
+  firewall: {
+    description: "GET /api/ping at 50 connections: proxy firewall + per-IP limits off vs on (memory, Redis)",
+    run: async () => (await import("./firewall-middleware")).runFirewallMiddleware(),
+  },
 };
 
 /** Nothing may hang a CI job: the whole run is bounded. */

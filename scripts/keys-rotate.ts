@@ -13,6 +13,7 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring, rotateDataKey } = await import("../lib/crypto");
 const { env } = await import("../lib/env");
+const { recordKeyRotation } = await import("../lib/audit");
 
 function numberArg(name: string): number | undefined {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -41,6 +42,7 @@ try {
     signal: controller.signal,
     log: (line) => console.log(line),
   });
+  await recordKeyRotation(handle.db, result);
   if (result.complete) {
     console.log(`Done: every encrypted value uses data key ${result.targetKeyId}.`);
   } else {

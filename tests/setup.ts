@@ -4,6 +4,8 @@ process.env.PGLITE_DIR = "memory://";
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true"; // what next.config's authInterrupts sets in the app
 process.env.MAIL_OUTBOX_DIR = `.test-output/outbox/${process.pid}`;
 process.env.APP_URL ??= "http://localhost:3000";
+// Rate-limit counters of one run never meet another run's in the shared CI Redis.
+process.env.RATE_LIMIT_PREFIX ??= `ck:rl:test:${process.pid}:${Date.now()}`;
 delete process.env.SMTP_URL;
 // A fixed test-only master key: every worker must unwrap the same keyring of a shared Postgres test database.
 process.env.MASTER_KEY ??= Buffer.alloc(32, "chargekeep-test-master-key").toString("base64");

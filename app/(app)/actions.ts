@@ -4,13 +4,16 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { clearMfaPendingCookie, clearSessionCookie, getMfaPendingSession, getSession, revokeSession, setSessionCookie } from "@/lib/auth";
+import { recordAccountEvent } from "@/lib/auth/audit";
 import { formAction } from "@/lib/http/action";
 import { switchOrganization } from "@/lib/orgs";
 
 /** Public on purpose: signing out must work even when the session already ended. */
 export const signOutAction = formAction({ auth: false, schema: z.object({}) }, async () => {
   const session = (await getSession()) ?? (await getMfaPendingSession());
-  if (session) await revokeSession(getDb(), session.user.id, session.session.id);
+  if (session && (await revokeSession(getDb(), session.user.id, session.session.id))) {
+    await recordAccountEvent(getDb(), { action: "auth.sign_out", userId: session.user.id, organizationId: session.organization.id });
+  }
   await clearSessionCookie();
   await clearMfaPendingCookie();
   redirect("/sign-in");

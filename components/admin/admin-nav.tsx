@@ -2,20 +2,27 @@ import Link from "next/link";
 import type { Authorizable } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 
+export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense";
+
+/** Each tab names the permission its page declares (requirePagePermission), so nobody sees a tab that answers 403. */
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/members", label: "Members", permission: "members:read" },
   { href: "/admin/invitations", label: "Invitations", permission: "members:invite" },
   { href: "/admin/roles", label: "Roles", permission: "roles:read" },
   { href: "/admin/groups", label: "Groups", permission: "roles:read" },
+  { href: "/admin/audit", label: "Audit log", permission: "audit:read" },
+  { href: "/admin/alerts", label: "Alerts", permission: "audit:read" },
+  { href: "/admin/firewall", label: "Firewall", permission: "security:manage" },
+  { href: "/admin/defense", label: "Defense", permission: "members:manage" },
 ];
 
 /** The admin area's tabs, each shown only to someone who may open it. */
-export function AdminNav({ ctx, current }: { ctx: Authorizable; current: "members" | "invitations" | "roles" | "groups" }) {
+export function AdminNav({ ctx, current }: { ctx: Authorizable; current: AdminSection }) {
   const visible = SECTIONS.filter((s) => ctx.permissions.has(s.permission));
   if (visible.length === 0) return null;
   return (
     <nav aria-label="Administration" className="mb-6 border-b border-slate-200">
-      <ul className="flex gap-1 text-sm">
+      <ul className="flex flex-wrap gap-1 text-sm">
         {visible.map((s) => {
           const active = s.href === `/admin/${current}`;
           return (

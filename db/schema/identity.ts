@@ -72,7 +72,7 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const AUTH_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
+export const AUTH_TOKEN_PURPOSES = ["verify_email", "reset_password", "unlock_account"] as const;
 export type AuthTokenPurpose = (typeof AUTH_TOKEN_PURPOSES)[number];
 
 /** Single-use e-mailed links. Only the SHA-256 of the token is stored. */

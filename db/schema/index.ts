@@ -3,3 +3,7 @@ export * from "./contact";
 export * from "./keyring";
 export * from "./rbac";
 export * from "./mfa";
+export * from "./audit";
+export * from "./alerts";
+export * from "./firewall";
+export * from "./defense";

@@ -5,7 +5,7 @@ import { authTokens, type AuthTokenPurpose } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 
-export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = { verify_email: 24 * 60, reset_password: 30 };
+export const TOKEN_MINUTES: Record<AuthTokenPurpose, number> = { verify_email: 24 * 60, reset_password: 30, unlock_account: 24 * 60 };
 
 /** Issues a link token; earlier unused tokens of the same purpose stop working. */
 export async function issueAuthToken(db: Database, userId: string, purpose: AuthTokenPurpose): Promise<string> {

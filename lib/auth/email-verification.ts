@@ -4,6 +4,7 @@ import type { Database } from "@/db";
 import { users } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { sendMail, verifyEmailMail } from "@/lib/mail";
+import { recordAccountEvent } from "./audit";
 import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
 
 export async function verifyEmail(db: Database, token: string): Promise<boolean> {
@@ -11,6 +12,7 @@ export async function verifyEmail(db: Database, token: string): Promise<boolean>
     const userId = await consumeAuthToken(tx, token, "verify_email");
     if (!userId) return false;
     await tx.update(users).set({ emailVerifiedAt: now() }).where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)));
+    await recordAccountEvent(tx, { action: "auth.email_verified", userId, organizationId: null });
     return true;
   });
 }

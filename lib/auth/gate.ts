@@ -3,7 +3,11 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
+import { env } from "@/lib/env";
 import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
+import { ensureFirewallLoaded, firewallDecision } from "@/lib/firewall";
+import { networkRefused } from "@/lib/firewall/refusal";
+import { clientIpFrom } from "@/lib/http/client-ip";
 import type { Permission } from "@/lib/rbac/permissions";
 import { mfaPendingCookieName, sessionCookieName, sessionCookieOptions } from "./cookie";
 import { rotateSession, validateSessionToken, type SessionContext } from "./session";
@@ -24,6 +28,17 @@ export async function getSession(): Promise<SessionContext | null> {
 }
 
 /**
+ * An organization with allow rules confines its members' sessions to those networks (and its deny
+ * rules refuse theirs). Decided from the firewall's in-memory rule set: no extra query per request.
+ * Null when the request may go on, otherwise why not.
+ */
+async function networkRefusal(ctx: SessionContext, h: Headers) {
+  await ensureFirewallLoaded(getDb());
+  const decision = firewallDecision(clientIpFrom(h, env().TRUST_PROXY), { organizationId: ctx.organization.id });
+  return decision.allowed ? null : decision.reason;
+}
+
+/**
  * `allowMustEnrol`: only for the MFA enrolment pages and actions (and sign-out), which a member
  * must reach when the organization's policy requires MFA and their grace period is over.
  */
@@ -37,6 +52,8 @@ export type GateOptions = { allowMustEnrol?: boolean };
 export async function requireSession(options: GateOptions = {}): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) throw unauthenticated();
+  const refused = await networkRefusal(ctx, await headers());
+  if (refused) throw networkRefused(refused);
   if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
   if (!ctx.session.rotationPending) return ctx;
   const rotated = await rotateCurrentSession(ctx);
@@ -65,6 +82,8 @@ export async function requirePageSession(options: GateOptions = {}): Promise<Ses
     if ((await cookies()).get(mfaPendingCookieName())?.value) redirect("/mfa/verify");
     redirect("/sign-in?expired=1");
   }
+  const refused = await networkRefusal(ctx, await headers());
+  if (refused) redirect(`/network-refused?reason=${refused}`);
   if (ctx.mfa.mustEnrol && !options.allowMustEnrol) redirect("/settings/security?enrol=required");
   if (ctx.session.rotationPending) {
     const here = (await headers()).get("x-pathname") ?? "/dashboard";
@@ -85,6 +104,8 @@ export async function requireSessionFromRequest(req: Request, options: GateOptio
   const token = sessionTokenFromRequest(req);
   const ctx = token ? await validateSessionToken(getDb(), token) : null;
   if (!ctx) throw unauthenticated();
+  const refused = await networkRefusal(ctx, req.headers);
+  if (refused) throw networkRefused(refused);
   if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
   return ctx;
 }

@@ -6,6 +6,7 @@ import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
 import { passwordChangedMail, passwordResetMail, sendMail } from "@/lib/mail";
 import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
+import { recordAccountEvent } from "./audit";
 import { hashPassword, passwordProblem } from "./password";
 import { revokeAllSessions } from "./session";
 
@@ -14,6 +15,7 @@ export async function requestPasswordReset(db: Database, email: string): Promise
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (!user) return;
   const token = await issueAuthToken(db, user.id, "reset_password");
+  await recordAccountEvent(db, { action: "auth.password_reset_requested", userId: user.id, organizationId: null });
   await sendMail(passwordResetMail(email, token, TOKEN_MINUTES.reset_password));
 }
 
@@ -36,7 +38,8 @@ export async function resetPassword(db: Database, token: string, password: strin
       .update(users)
       .set({ passwordHash: await hashPassword(password), emailVerifiedAt: user.verified ?? now() })
       .where(eq(users.id, userId));
-    await revokeAllSessions(tx, userId);
+    const ended = await revokeAllSessions(tx, userId);
+    await recordAccountEvent(tx, { action: "auth.password_reset", userId, organizationId: null, metadata: { sessionsEnded: ended } });
     return user.email;
   });
   await sendMail(passwordChangedMail(email));

@@ -1,6 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
+import { resetEnvCache } from "@/lib/env";
 import { webauthnCredentials } from "@/db/schema";
+import { isRateLimitedError, resetRateLimitsForTests } from "@/lib/ratelimit";
+import { expectAudited } from "@/tests/audit";
 import { makeUser } from "@/tests/factories";
 import { validateSessionToken } from "./session";
 import { INVALID_CREDENTIALS, signIn } from "./sign-in";
@@ -8,7 +11,21 @@ import { INVALID_CREDENTIALS, signIn } from "./sign-in";
 
 const meta = { ip: "198.51.100.4", userAgent: "vitest" };
 
+/**
+ * The memory store, whatever the run's REDIS_URL: these scenarios move lib/clock through hours of
+ * waits, which only the memory store follows (lib/ratelimit's own tests exercise Redis).
+ */
+function useMemoryRateLimits() {
+  vi.stubEnv("REDIS_URL", "");
+  vi.stubEnv("UPSTASH_REDIS_REST_URL", "");
+  vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "");
+  resetEnvCache();
+  resetRateLimitsForTests();
+}
+
 describe("sign-in", () => {
+  beforeEach(useMemoryRateLimits);
+
   it("V6.3.8 V6.2.1 unknown e-mail and wrong password give the same answer after the same argon2 work", async () => {
     const { email } = await makeUser();
     // Count argon2 verifications through a fresh module graph (test files share modules).
@@ -81,5 +98,28 @@ describe("sign-in", () => {
     if (!after.ok) throw new Error("unreachable");
     expect(await validateSessionToken(getDb(), after.token)).toBeNull();
     expect(await validateSessionToken(getDb(), after.token, "mfa_pending")).toMatchObject({ user: { id: user.id } });
+  });
+
+  it("V16.3.1 records a password-only sign-in with the address and device, and a failure against the claimed account", async () => {
+    const { user, email, password, organizationId } = await makeUser();
+    await signIn(getDb(), { email, password: "not the password at all", ...meta, requestId: "req-fail" });
+    await expectAudited(getDb(), { action: "auth.sign_in_failed", organizationId, actorUserId: user.id, targetId: user.id, result: "failure", metadata: { reason: "wrong_password" } });
+    await signIn(getDb(), { email, password, ...meta });
+    const event = await expectAudited(getDb(), { action: "auth.sign_in", organizationId, actorUserId: user.id, result: "success", metadata: { method: "password" } });
+    expect(event).toMatchObject({ ip: meta.ip, userAgent: meta.userAgent });
+  });
+
+  it("V6.3.1 V2.4.1 sign-in is throttled per account, whichever address the guesses come from", async () => {
+    const { email, password } = await makeUser();
+    let refused = 0;
+    for (let i = 0; i < 12; i++) {
+      try {
+        await signIn(getDb(), { email, password: i === 11 ? password : `guess number ${i}`, ip: `198.51.100.${i + 20}`, userAgent: "vitest" });
+      } catch (e) {
+        if (!isRateLimitedError(e)) throw e;
+        refused++;
+      }
+    }
+    expect(refused).toBe(2); // the policy's 10 per 15 minutes; the right password is no exception
   });
 });

@@ -1,8 +1,18 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, totpFactors, users, webauthnCredentials } from "@/db/schema";
+import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
+import { sha256Hex } from "@/lib/crypto/tokens";
+// By path, not the lib/defense index: keeps lib/auth's import graph free of lib/mfa.
+import { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE } from "@/lib/defense/messages";
+import { recordAuthFailure } from "@/lib/defense/record-failure";
+import { accountStatus, ipBlockedUntil } from "@/lib/defense/status";
+import { recordSignInSuccess } from "@/lib/defense/success";
+import type { RequestMeta } from "@/lib/http/request-meta";
+import { enforce } from "@/lib/ratelimit";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { createSession, pruneExpiredSessions, revokeSessionByToken } from "./session";
 
@@ -12,28 +22,59 @@ export type SignInResult =
   | { ok: false; code: "invalid_credentials"; message: string }
   | { ok: false; code: "email_unverified"; message: string; userId: string; email: string }
   | { ok: false; code: "no_organization"; message: string }
-  | { ok: false; code: "suspended"; message: string };
+  | { ok: false; code: "suspended"; message: string }
+  /** Brute-force defense (lib/defense): answered before the password is checked, so they never confirm it. */
+  | { ok: false; code: "account_locked"; message: string; retryAfterSeconds: number }
+  | { ok: false; code: "account_suspended"; message: string }
+  | { ok: false; code: "network_blocked"; message: string };
 
 export const INVALID_CREDENTIALS = "That e-mail and password do not match an account.";
 
 /**
  * Unknown e-mail and wrong password return the same answer after the same work (one argon2
  * verification against a dummy hash). Facts about the account are only told after the password
- * was proven. A new session (new id) is created on every successful sign-in, and the session the
- * browser held before (if any) is revoked, whoever it belonged to. A user with a second factor
- * gets an MFA-pending session: it reaches nothing until the factor is verified (lib/mfa).
+ * was proven, with one exception: a locked or suspended account (and a blocked address) is refused
+ * BEFORE the password is checked, with the same answer whether the guess was right or wrong, so
+ * guessing on during a lock learns nothing. Every failure counts towards lock, suspension and the
+ * address's block (lib/defense). A new session (new id) is created on every successful sign-in, and
+ * the session the browser held before (if any) is revoked, whoever it belonged to. A user with a
+ * second factor gets an MFA-pending session: it reaches nothing until the factor is verified (lib/mfa).
  */
 export async function signIn(
   db: Database,
-  input: { email: string; password: string; ip: string | null; userAgent: string | null; previousToken?: string },
+  input: { email: string; password: string; ip: string | null; userAgent: string | null; requestId?: string; previousToken?: string },
 ): Promise<SignInResult> {
+  const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent, requestId: input.requestId ?? randomUUID() };
+  // A blocked address first: the firewall normally refuses it at the edge, before any limit counts it.
+  if (await ipBlockedUntil(db, input.ip)) {
+    await auditFailure(db, meta, null, "network_blocked");
+    return { ok: false, code: "network_blocked", message: NETWORK_BLOCKED_MESSAGE };
+  }
+  // Then the throttles (fail closed): per address, and per account named (hashed, known or not).
+  await enforce("sign-in-ip", input.ip ?? "unknown");
+  await enforce("sign-in-account", sha256Hex(input.email.toLowerCase()));
+
   const [user] = await db
     .select({ id: users.id, email: users.email, passwordHash: users.passwordHash, emailVerifiedAt: users.emailVerifiedAt })
     .from(users)
     .where(eq(users.email, input.email));
+  if (user) {
+    const status = await accountStatus(db, user.id);
+    if (status.state === "suspended") {
+      await auditFailure(db, meta, user.id, "account_suspended");
+      return { ok: false, code: "account_suspended", message: SUSPENDED_MESSAGE };
+    }
+    if (status.state === "locked") {
+      await auditFailure(db, meta, user.id, "account_locked");
+      return { ok: false, code: "account_locked", message: lockedMessage(status.minutesLeft), retryAfterSeconds: status.minutesLeft * 60 };
+    }
+  }
 
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !user.passwordHash || !valid) {
+    // An unknown e-mail counts against the address only; the answer is the same either way.
+    await recordAuthFailure(db, { userId: user?.id ?? null, kind: "password", meta });
+    await auditFailure(db, meta, user?.id ?? null, user ? "wrong_password" : "unknown_email");
     return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS };
   }
   if (!user.emailVerifiedAt) {
@@ -67,7 +108,49 @@ export async function signIn(
     userAgent: input.userAgent,
     stage: mfaRequired ? "mfa_pending" : "full",
   });
+  if (!mfaRequired) {
+    // A full session: the sign-in is complete. (With a second factor, lib/mfa does both after it.)
+    await recordSignInSuccess(db, user.id);
+    await recordAudit(db, {
+      organizationId: membership.organizationId,
+      actorUserId: user.id,
+      action: "auth.sign_in",
+      result: "success",
+      targetType: "user",
+      targetId: user.id,
+      ...auditRequestFields(meta),
+      metadata: { method: "password", secondFactor: false },
+    });
+  }
   return { ok: true, token, userId: user.id, mfaRequired };
+}
+
+/**
+ * auth.sign_in_failed: an unknown e-mail goes to the platform chain with no actor and no target;
+ * a known account's failure goes to the organization it would sign in to (its first active
+ * membership, else the platform chain) with the account as actor and target, like mfa.failed
+ * (the claimed identity: the alert rules count failures per actor).
+ */
+async function auditFailure(db: Database, meta: RequestMeta, userId: string | null, reason: string): Promise<void> {
+  let organizationId: string | null = null;
+  if (userId) {
+    const [m] = await db
+      .select({ organizationId: memberships.organizationId })
+      .from(memberships)
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, "active")))
+      .orderBy(asc(memberships.createdAt))
+      .limit(1);
+    organizationId = m?.organizationId ?? null;
+  }
+  await recordAudit(db, {
+    organizationId,
+    actorUserId: userId,
+    action: "auth.sign_in_failed",
+    result: "failure",
+    ...(userId ? { targetType: "user", targetId: userId } : {}),
+    ...auditRequestFields(meta),
+    metadata: { reason },
+  });
 }
 
 /** A confirmed authenticator app or any security key / passkey: then the password alone is not enough. */

@@ -6,6 +6,7 @@ import { users } from "@/db/schema";
 import { badRequest } from "@/lib/errors";
 import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 import { accountExistsMail, sendMail, verifyEmailMail } from "@/lib/mail";
+import { recordAccountEvent } from "./audit";
 import { issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
 import { hashPassword, passwordProblem } from "./password";
 import type { signUpSchema } from "./schemas";
@@ -29,7 +30,8 @@ export async function signUp(db: Database, input: z.infer<typeof signUpSchema>):
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (!user) return null; // lost a race with a concurrent sign-up for the same address
-    await createOrganizationWithOwner(tx, { name: input.organizationName, userId: user.id });
+    const organizationId = await createOrganizationWithOwner(tx, { name: input.organizationName, userId: user.id });
+    await recordAccountEvent(tx, { action: "auth.sign_up", userId: user.id, organizationId });
     const token = await issueAuthToken(tx, user.id, "verify_email");
     return { token };
   });

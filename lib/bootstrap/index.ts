@@ -3,6 +3,7 @@ import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
+import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
@@ -15,6 +16,8 @@ export async function bootstrap(): Promise<void> {
   await encryptLegacyValues(handle.db, keyring, undefined, (line) => console.log(line));
   // Other servers (or keys:rotate) may add keys; PGlite has one process, so nothing to watch there.
   if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
+  // The proxy checks the firewall from memory: load the rules before the first request.
+  await loadFirewall(handle.db);
   if (config.SEED_DEMO) {
     const created = await seedDemo(handle.db);
     if (created) {

@@ -1,18 +1,22 @@
 /** The one source of "now" for time-based rules, so tests move time instead of sleeping. */
 type Now = () => Date;
 
-let current: Now = () => new Date();
+// On globalThis, not in module scope: a test that re-imports modules (vi.resetModules) gets a new
+// copy of this module, and every copy must read the same clock (a store cached by an older copy too).
+const CLOCK = Symbol.for("chargekeep.clock");
+const holder = globalThis as { [CLOCK]?: Now };
+const realNow: Now = () => new Date();
 
 export function now(): Date {
-  return current();
+  return (holder[CLOCK] ?? realNow)();
 }
 
 export function setClock(fn: Now): void {
-  current = fn;
+  holder[CLOCK] = fn;
 }
 
 export function resetClock(): void {
-  current = () => new Date();
+  holder[CLOCK] = realNow;
 }
 
 /** Test helper: freeze time at `start` and return a function that advances it. */

@@ -55,6 +55,20 @@ export const envSchema = z
     WEBAUTHN_ORIGINS: emptyAsUnset(z.string().min(1)),
     /** Sensitive actions want a second factor from within this many minutes (step-up). */
     MFA_STEP_UP_MINUTES: positiveInt(5),
+    /** Bearer secret for /api/cron/alerts (Vercel Cron, Heroku Scheduler); unset: that route answers 404. */
+    CRON_SECRET: emptyAsUnset(z.string().min(32, "CRON_SECRET must be at least 32 characters")),
+    /** "off": no in-process webhook delivery interval (cron only). */
+    WEBHOOK_WORKER: z.enum(["on", "off"]).default("on"),
+    /** How often each server checks whether the firewall rules changed (lib/firewall); a change applies within this. */
+    FIREWALL_REFRESH_SECONDS: positiveInt(5),
+    // Brute-force defense (lib/defense, README "Brute force"): per account, a lock after this many
+    // failures in a row (waits 1, 2, 4, 8, then 15 minutes), suspension after this many in 24 hours;
+    // per IP, a temporary firewall deny rule after more than this many failures in an hour.
+    DEFENSE_LOCK_AFTER_FAILURES: positiveInt(5),
+    DEFENSE_SUSPEND_AFTER_FAILURES: positiveInt(20),
+    DEFENSE_IP_FAILURES_PER_HOUR: positiveInt(50),
+    /** Multiplies every per-IP rate limit: raise it where many people share one address (an office NAT, a test suite on loopback). */
+    RATE_LIMIT_IP_MULTIPLIER: positiveInt(1),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.DATABASE_URL && process.env.ALLOW_PGLITE_IN_PRODUCTION !== "1") {

@@ -8,6 +8,7 @@ import type { Permission } from "@/lib/rbac/permissions";
 import { loggableError } from "./log";
 import { currentRequestMeta, type RequestMeta } from "./request-meta";
 import { fieldErrorsOf } from "./zod-errors";
+import { recordSystemSignal } from "@/lib/alerts";
 
 /** What every form's server action returns to useActionState. */
 export type FormState = {
@@ -67,10 +68,12 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
     } catch (e) {
       unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
       if (isAppError(e)) {
+        if (e.status === 429) recordSystemSignal("http_429");
         const mfa = e.code === "step_up_required" ? "step_up" : e.code === "mfa_enrolment_required" ? "enrol" : undefined;
         return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form), ...(mfa ? { mfa } : {}) };
       }
       console.error(`[${meta.requestId}] unexpected error in server action`, loggableError(e));
+      recordSystemSignal("http_5xx");
       return { ok: false, message: `Something went wrong on our side. Try again later (reference ${meta.requestId}).` };
     }
   };

@@ -1,9 +1,17 @@
 import { AppError } from "@/lib/errors";
 
+/** Route handlers take this much JSON unless they say otherwise (route({ maxBodyBytes })). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * proxy.ts refuses any request declaring a larger body before it reaches the app. Server actions
+ * have their own, lower cap (next.config serverActions.bodySizeLimit, 256 KB).
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /** Reads a request body but stops at `max` bytes, whatever Content-Length claims. */
 export async function readBodyLimited(req: Request, max = DEFAULT_MAX_BODY_BYTES): Promise<string> {
+  // The declared length is checked first (cheap), then what actually arrives: a client may lie or send chunked.
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) throw tooLarge(max);
   if (!req.body) return "";
@@ -23,8 +31,12 @@ export async function readBodyLimited(req: Request, max = DEFAULT_MAX_BODY_BYTES
   return Buffer.concat(chunks).toString("utf8");
 }
 
+export function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
+}
+
 function tooLarge(max: number) {
-  return new AppError("payload_too_large", 413, `The request body is larger than ${Math.round(max / 1024)} KB.`);
+  return new AppError("payload_too_large", 413, `The request body is larger than ${formatSize(max)}, the most this endpoint accepts. Send less data.`);
 }
 
 export async function readJsonBody(req: Request, max?: number): Promise<unknown> {

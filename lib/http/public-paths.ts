@@ -7,10 +7,13 @@ const PUBLIC_EXACT = new Set([
   "/verify-email",
   "/forgot-password",
   "/reset-password",
+  "/unlock", // the suspended account's e-mailed link (lib/defense)
   "/contact",
+  "/network-refused", // where the gate sends a member outside their organization's allowed networks (lib/firewall)
   "/api/health",
   "/api/ping",
   "/api/contact",
+  "/api/cron/alerts", // a scheduler has no session: the route checks its CRON_SECRET bearer itself
   "/api/auth/sign-in",
   "/api/auth/passkey/options", // passwordless sign-in (WebAuthn): added by the WebAuthn work, see its report
   "/api/auth/passkey/verify",

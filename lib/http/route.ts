@@ -10,6 +10,7 @@ import { readJsonBody } from "./body";
 import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { parseOrThrow } from "./zod-errors";
+import { recordSystemSignal } from "@/lib/alerts";
 
 /** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public, said out loud. */
 export type AuthMode = boolean | "mfa_pending";
@@ -77,12 +78,14 @@ export function errorResponse(e: unknown, requestId: string): Response {
   if (isAppError(e)) {
     // A 429 says when to come back, so well-behaved clients wait instead of hammering.
     const limitHeaders = isRateLimitedError(e) ? rateLimitHeaders(e) : {};
+    if (e.status === 429) recordSystemSignal("http_429"); // feeds the system alert rules (lib/alerts)
     return Response.json(
       { error: { code: e.code, message: e.message, ...(e.fieldErrors ? { fields: e.fieldErrors } : {}) } },
       { status: e.status, headers: { "cache-control": "no-store", ...limitHeaders } },
     );
   }
   console.error(`[${requestId}] unexpected error`, loggableError(e));
+  recordSystemSignal("http_5xx");
   return Response.json(
     { error: { code: "internal", message: "Something went wrong on our side. Try again later.", requestId } },
     { status: 500, headers: { "cache-control": "no-store" } },

@@ -1,6 +1,8 @@
 import "server-only";
 import { getDb } from "@/db";
 import { rotateSession, type SessionContext } from "@/lib/auth";
+import { recordAccountEvent } from "@/lib/auth/audit";
+import { recordSignInSuccess } from "@/lib/defense";
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { unauthenticated } from "@/lib/errors";
@@ -20,6 +22,9 @@ export async function completeMfaSignIn(pending: SessionContext): Promise<{ toke
     expiresAt: new Date(t.getTime() + env().SESSION_ABSOLUTE_HOURS * 3_600_000),
   });
   if (!rotated) throw unauthenticated();
+  // The sign-in is complete only now: this is the event the new-address and new-device alerts read.
+  await recordAccountEvent(getDb(), { action: "auth.sign_in", userId: pending.user.id, organizationId: pending.organization.id, metadata: { method: "password", secondFactor: true } });
+  await recordSignInSuccess(getDb(), pending.user.id);
   return rotated;
 }
 

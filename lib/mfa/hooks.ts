@@ -1,5 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
+import { auditRequestFields, recordAudit } from "@/lib/audit";
+import { recordAuthFailure } from "@/lib/defense";
 import type { RequestMeta } from "@/lib/http/request-meta";
 
 export type MfaMethod = "totp" | "webauthn" | "passkey" | "recovery_code";
@@ -16,14 +18,28 @@ export type MfaEventContext = { userId: string; organizationId: string | null; m
 
 /**
  * Audit hook: every enrolment, removal, use, failure and recovery-code use calls this, inside the
- * change's transaction where there is one. The audit issue makes it write the tamper-evident log;
- * until then it records nothing. No codes, secrets or assertions go in events.
+ * change's transaction where there is one, so the event commits or rolls back with the change.
+ * No codes, secrets or assertions go in events: only what happened and how.
  */
-export async function recordMfaEvent(_db: Database, _ctx: MfaEventContext, _event: MfaEvent): Promise<void> {}
+export async function recordMfaEvent(db: Database, ctx: MfaEventContext, event: MfaEvent): Promise<void> {
+  const { action, ...details } = event;
+  await recordAudit(db, {
+    organizationId: ctx.organizationId,
+    actorUserId: action === "mfa.reset_by_operator" ? null : ctx.userId,
+    action,
+    result: action === "mfa.failed" ? "failure" : "success",
+    targetType: "user",
+    targetId: ctx.userId,
+    ...auditRequestFields(ctx.meta),
+    metadata: details,
+  });
+}
 
 /**
  * Brute-force hook: every failed second factor (wrong code, failed assertion, wrong recovery
- * code) calls this. The edge-defense issue makes it count towards lock-out and suspension;
- * until then the rate limits on the verification endpoints are the defense.
+ * code) counts towards the account's lock-out and suspension and the address's block (lib/defense).
  */
-export async function countMfaFailure(_db: Database, _ctx: MfaEventContext, _method: MfaMethod): Promise<void> {}
+export async function countMfaFailure(db: Database, ctx: MfaEventContext, method: MfaMethod): Promise<void> {
+  const kind = method === "passkey" ? "webauthn" : method;
+  await recordAuthFailure(db, { userId: ctx.userId, kind, meta: ctx.meta });
+}

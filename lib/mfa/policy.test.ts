@@ -13,6 +13,7 @@ import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser, roleIdOf, 
 import { setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import * as hooks from "./hooks";
 import { describeFactors, getMfaPolicy, memberMfaStatus, saveMfaPolicy, type MfaPolicyInput } from "./policy";
+import { expectAudited } from "@/tests/audit";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -90,6 +91,7 @@ describe("saving the organization's MFA policy", () => {
     try {
       await saveMfaPolicy(db(), await ownerCtx(owner.user.id, orgId), { policy: "all", graceDays: 0 }, meta);
       expect(spy).toHaveBeenCalledWith(expect.anything(), { userId: owner.user.id, organizationId: orgId, meta }, { action: "mfa.policy_changed", policy: "all", graceDays: 0 });
+      await expectAudited(db(), { action: "mfa.policy_changed", actorUserId: owner.user.id, organizationId: orgId, metadata: { policy: "all", graceDays: 0 } });
     } finally {
       spy.mockRestore();
     }

@@ -13,6 +13,7 @@ import {
   spendRecoveryCode,
 } from "./recovery-codes";
 import { makeUser } from "@/tests/factories";
+import { expectAudited } from "@/tests/audit";
 import { mailsTo } from "@/tests/outbox";
 
 const meta = { ip: "203.0.113.9", userAgent: "vitest", requestId: "test" };
@@ -64,6 +65,8 @@ describe("recovery code storage and use", () => {
     expect(await spendRecoveryCode(getDb(), ev, user, codes[3]!)).toBeNull();
     expect(await spendRecoveryCode(getDb(), ev, user, codes[4]!)).toEqual({ remaining: 8 });
     expect(await recoveryCodesLeft(getDb(), user.id)).toBe(8);
+    const used = await expectAudited(getDb(), { action: "mfa.recovery_code_used", actorUserId: user.id, metadata: { remaining: 8 } });
+    expect(JSON.stringify(used)).not.toContain(codes[4]!); // V16.2.5
   });
 
   it("V6.5.1 two requests racing with the same code: exactly one succeeds", async () => {
@@ -87,6 +90,8 @@ describe("recovery code storage and use", () => {
     const { user, ev, codes: old } = await userWithCodes();
     await spendRecoveryCode(getDb(), ev, user, old[0]!);
     const fresh = await regenerateRecoveryCodes(getDb(), ev);
+    const generated = await expectAudited(getDb(), { action: "mfa.recovery_codes_generated", actorUserId: user.id });
+    for (const code of fresh) expect(JSON.stringify(generated)).not.toContain(code);
     expect(await getDb().select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(10);
     expect(await recoveryCodesLeft(getDb(), user.id)).toBe(10);
     for (const code of old.slice(1)) expect(await spendRecoveryCode(getDb(), ev, user, code)).toBeNull();

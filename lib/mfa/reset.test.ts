@@ -5,6 +5,7 @@ import { recoveryCodes, webauthnCredentials } from "@/db/schema";
 import { hasSecondFactor, signIn, validateSessionToken } from "@/lib/auth";
 import { makeSession, makeUser } from "@/tests/factories";
 import { resetUserMfa } from "./reset";
+import { expectAudited } from "@/tests/audit";
 
 describe("operator MFA reset", () => {
   it("V6.4.3 removes every factor, code and session of the user in one go; the next sign-in is password-only", async () => {
@@ -17,6 +18,7 @@ describe("operator MFA reset", () => {
     const session = await makeSession(user.id, organizationId);
     const result = await resetUserMfa(getDb(), email.toUpperCase());
     expect(result).toMatchObject({ userId: user.id, keys: 1, recoveryCodes: 1, sessions: 1 });
+    await expectAudited(getDb(), { action: "mfa.reset_by_operator", organizationId: null, targetId: user.id, metadata: { keys: 1, recoveryCodes: 1 } });
     expect(await hasSecondFactor(getDb(), user.id)).toBe(false);
     expect(await validateSessionToken(getDb(), session.token)).toBeNull();
     expect(await signIn(getDb(), { email, password, ip: null, userAgent: "vitest" })).toMatchObject({ ok: true, mfaRequired: false });

@@ -20,6 +20,7 @@ import {
   verifyTotp,
 } from "./totp";
 import { makeUser } from "@/tests/factories";
+import { expectAudited } from "@/tests/audit";
 
 const T0 = new Date("2026-03-02T09:00:05Z");
 const meta = { ip: "203.0.113.9", userAgent: "vitest", requestId: "test" };
@@ -98,11 +99,15 @@ describe("enrolment", () => {
     const wrong = codeAt(secret, clock.now(), 5);
     expect(await confirmTotpEnrolment(getDb(), ev, wrong)).toEqual({ ok: false, reason: "invalid_code" });
     expect((await totpStatus(getDb(), { id: made.user.id, email: made.email })).state).toBe("pending");
+    await expectAudited(getDb(), { action: "mfa.failed", actorUserId: made.user.id, organizationId: made.organizationId, result: "failure", metadata: { method: "totp", purpose: "enrol" } });
 
     const code = codeAt(secret, clock.now());
     const done = await confirmTotpEnrolment(getDb(), ev, code);
     expect(done.ok).toBe(true);
     expect((await totpStatus(getDb(), { id: made.user.id, email: made.email })).state).toBe("on");
+    const event = await expectAudited(getDb(), { action: "mfa.totp_enrolled", actorUserId: made.user.id, organizationId: made.organizationId, result: "success" });
+    expect(event).toMatchObject({ ip: meta.ip, userAgent: meta.userAgent, targetId: made.user.id });
+    expect(JSON.stringify(event)).not.toContain(code); // V16.2.5: never the code itself
     // the enrolment code cannot be replayed to sign in
     expect(await verifyTotp(getDb(), made.user.id, code)).toBe(false);
   });
@@ -201,6 +206,7 @@ describe("removal", () => {
   it("V6.5.6 the app can be removed; without any factor left the recovery codes go too", async () => {
     const { user, ev, secret, clock } = await enrolledUser();
     expect(await removeTotp(getDb(), ev, { mfaRequired: false })).toBe(true);
+    await expectAudited(getDb(), { action: "mfa.totp_removed", actorUserId: user.id, result: "success" });
     expect((await totpStatus(getDb(), user)).state).toBe("off");
     expect(await recoveryCodesLeft(getDb(), user.id)).toBe(0);
     expect(await verifyTotp(getDb(), user.id, codeAt(secret, clock.now()))).toBe(false);

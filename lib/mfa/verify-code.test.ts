@@ -23,6 +23,7 @@ import { INVALID_RECOVERY_CODE, INVALID_TOTP_CODE } from "./verify-code";
 import { makeUser } from "@/tests/factories";
 import { mailsTo } from "@/tests/outbox";
 import { cookieJar, resetRequestContext, setRequestCookie } from "@/tests/request-context";
+import { expectAudited } from "@/tests/audit";
 
 const T0 = new Date("2026-03-02T09:00:05Z");
 const meta = { ip: "203.0.113.9", userAgent: "vitest", requestId: "test" };
@@ -89,6 +90,9 @@ describe("sign-in with a TOTP code (MFA-pending session)", () => {
     expect(ctx?.user.id).toBe(u.user.id);
     expect(ctx?.mfa.verifiedAt?.getTime()).toBe(u.clock.now().getTime());
     expect(ctx?.session.id).not.toBe(pending.sessionId);
+    await expectAudited(getDb(), { action: "mfa.verified", actorUserId: u.user.id, organizationId: u.organizationId, metadata: { method: "totp", purpose: "sign_in" } });
+    // V16.3.1: the sign-in is recorded once complete, with where it came from (the new-device alert reads it)
+    await expectAudited(getDb(), { action: "auth.sign_in", actorUserId: u.user.id, organizationId: u.organizationId, result: "success", metadata: { secondFactor: true } });
     // the password-only token is dead in both stages
     expect(await validateSessionToken(getDb(), pending.token, "mfa_pending")).toBeNull();
     expect(await validateSessionToken(getDb(), pending.token)).toBeNull();
@@ -114,6 +118,7 @@ describe("sign-in with a TOTP code (MFA-pending session)", () => {
     const wrong = await verifyTotpSignInAction(undefined, form({ code: codeAt(u.secret, u.clock.now(), 7) }));
     expect(replayed).toMatchObject({ ok: false, message: INVALID_TOTP_CODE });
     expect(wrong).toEqual(replayed);
+    await expectAudited(getDb(), { action: "mfa.failed", actorUserId: u.user.id, result: "failure", metadata: { method: "totp", purpose: "sign_in" } });
     expect(INVALID_TOTP_CODE).toBe("That code is not valid. Check your app and try again.");
     expect(cookieJar().has("ck_session")).toBe(false);
     expect(await validateSessionToken(getDb(), second.token, "mfa_pending")).not.toBeNull();

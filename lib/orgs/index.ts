@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAccountEvent } from "@/lib/auth/audit";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
@@ -35,6 +36,7 @@ export async function switchOrganization(db: Database, ctx: SessionContext, orga
   if (!membership) throw notFound("That organization");
   const rotated = await rotateSession(db, ctx.session.id, { organizationId });
   if (!rotated) throw notFound("Your session");
+  await recordAccountEvent(db, { action: "auth.organization_switched", userId: ctx.user.id, organizationId, metadata: { from: ctx.organization.id } });
   return rotated;
 }
 

@@ -74,4 +74,19 @@ describe("rate limiting when the store is down", () => {
     const store = new UpstashStore({ kind: "redis", redis: hanging, prefix: "ck:rl:test", timeoutMs: 50 });
     await expect(store.limit("mfa-verify-session", policies["mfa-verify-session"], "h")).rejects.toThrow(/timed out/);
   });
+  it("V16.5.2 Redis down: sign-in, sign-up, password reset and MFA fail closed; reading, contact and exports fail open", async () => {
+    stubEnv({ ...noRedis, REDIS_URL: "redis://127.0.0.1:1" });
+    const closed = ["sign-in-ip", "sign-in-account", "passkey-sign-in-ip", "sign-up-ip", "password-reset-ip", "password-reset-account", "mfa-verify-session", "mfa-verify-user", "mfa-enrol-user"] as const;
+    const open = ["global-ip", "api-ip", "contact-ip", "export-user", "recovery-email-user"] as const;
+    for (const name of closed) {
+      expect(policies[name].failMode, name).toBe("closed");
+      expect(await consume(name, randomUUID()), name).toMatchObject({ success: false, degraded: true });
+    }
+    for (const name of open) {
+      expect(policies[name].failMode, name).toBe("open");
+      expect(await consume(name, randomUUID()), name).toMatchObject({ success: true, degraded: true });
+    }
+    // every policy is in one of the two lists above
+    expect(new Set<string>([...closed, ...open])).toEqual(new Set(Object.keys(policies)));
+  });
 });

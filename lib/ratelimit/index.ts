@@ -1,9 +1,10 @@
 import "server-only";
 import { now } from "@/lib/clock";
+import { env } from "@/lib/env";
 // The tokens module alone: the limiter must not pull the database (lib/crypto's keyring) into the proxy bundle.
 import { sha256Hex } from "@/lib/crypto/tokens";
 import type { LimitResult } from "./limit-result";
-import { policies, type PolicyName } from "./policies";
+import { effectivePolicy, policies, type PolicyName } from "./policies";
 import { RateLimitedError, UNAVAILABLE_MESSAGE, waitSentence } from "./rate-limited-error";
 import { activeStore, resetStores } from "./select-store";
 
@@ -20,7 +21,7 @@ const DEGRADED_RETRY_SECONDS = 60;
  * policy's failMode decides and the result says `degraded`.
  */
 export async function consume(policy: PolicyName, identifier: string): Promise<LimitResult> {
-  const rule = policies[policy];
+  const rule = effectivePolicy(policies[policy], env().RATE_LIMIT_IP_MULTIPLIER);
   const store = activeStore();
   try {
     const d = await store.limit(policy, rule, sha256Hex(identifier));

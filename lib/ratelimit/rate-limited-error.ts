@@ -3,6 +3,8 @@ import { now } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
 import type { LimitResult } from "./limit-result";
 
+export { waitSentence } from "./wait-sentence";
+
 export const UNAVAILABLE_MESSAGE =
   "We can't check for repeated attempts right now, so this is paused for your account's safety. Try again in a minute.";
 
@@ -26,14 +28,6 @@ export class RateLimitedError extends AppError {
 
 export function isRateLimitedError(e: unknown): e is RateLimitedError {
   return e instanceof RateLimitedError;
-}
-
-/** "Wait 4 minutes and try again." Rounded up: telling someone to wait less than they must only costs them another try. */
-export function waitSentence(seconds: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const wait =
-    seconds < 60 ? unit(Math.max(1, seconds), "second") : seconds < 3600 ? unit(Math.ceil(seconds / 60), "minute") : unit(Math.ceil(seconds / 3600), "hour");
-  return `Wait ${wait} and try again.`;
 }
 
 /** IETF draft RateLimit-* fields plus Retry-After, for a 429 response. */

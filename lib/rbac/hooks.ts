@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
 import type { SessionContext } from "@/lib/auth/session";
+import { auditRequestFields, currentAuditMeta, recordAudit } from "@/lib/audit";
 import { requireRecentMfa } from "@/lib/mfa/step-up";
 
 export type RbacEvent =
@@ -15,8 +16,24 @@ export async function requireStepUpForSensitiveChange(ctx: SessionContext): Prom
   requireRecentMfa(ctx);
 }
 
-/**
- * Audit hook: every RBAC change calls this inside its transaction. The audit issue makes it write
- * the tamper-evident log; until then the change itself is the only record.
- */
-export async function recordRbacEvent(_db: Database, _ctx: SessionContext, _event: RbacEvent): Promise<void> {}
+/** Audit hook: every RBAC change calls this inside its transaction (the event commits with the change). */
+export async function recordRbacEvent(db: Database, ctx: SessionContext, event: RbacEvent): Promise<void> {
+  const { action, ...ids } = event;
+  const target =
+    "targetUserId" in event
+      ? { targetType: "user", targetId: event.targetUserId }
+      : "roleId" in event
+        ? { targetType: "role", targetId: event.roleId }
+        : "groupId" in event
+          ? { targetType: "group", targetId: event.groupId }
+          : { targetType: "invitation", targetId: event.invitationId };
+  await recordAudit(db, {
+    organizationId: ctx.organization.id,
+    actorUserId: ctx.user.id,
+    action,
+    result: "success",
+    ...target,
+    ...auditRequestFields(await currentAuditMeta()),
+    metadata: ids,
+  });
+}

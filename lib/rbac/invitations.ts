@@ -1,4 +1,5 @@
 import "server-only";
+import { auditRequestFields, currentAuditMeta, recordAudit } from "@/lib/audit";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
@@ -147,6 +148,16 @@ export async function acceptInvitation(
       userId = created!.id;
     }
     await tx.insert(memberships).values({ userId, organizationId: inv.organizationId, roleId: inv.roleId }).onConflictDoNothing();
+    await recordAudit(tx, {
+      organizationId: inv.organizationId,
+      actorUserId: userId,
+      action: "invitation.accepted",
+      result: "success",
+      targetType: "invitation",
+      targetId: inv.id,
+      ...auditRequestFields(await currentAuditMeta()),
+      metadata: { roleId: inv.roleId, newAccount: !("signedInUserId" in who) },
+    });
     return { userId, organizationId: inv.organizationId };
   });
 }

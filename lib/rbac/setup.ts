@@ -1,4 +1,5 @@
 import "server-only";
+import { recordAudit } from "@/lib/audit";
 import type { Database } from "@/db";
 import { memberships, organizations, rolePermissions, roles } from "@/db/schema";
 import { BUILT_IN_ROLES } from "./built-in-roles";
@@ -26,5 +27,6 @@ export async function createOrganizationWithOwner(db: Database, input: { name: s
   const [org] = await db.insert(organizations).values({ name: input.name }).returning({ id: organizations.id });
   const ids = await createBuiltInRoles(db, org!.id);
   await db.insert(memberships).values({ userId: input.userId, organizationId: org!.id, roleId: ids.owner! });
+  await recordAudit(db, { organizationId: org!.id, actorUserId: input.userId, action: "organization.created", result: "success", targetType: "organization", targetId: org!.id });
   return org!.id;
 }

@@ -1,5 +1,13 @@
+import { useFakeClock } from "@/lib/clock";
 import { NextRequest } from "next/server";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db";
+import { refreshFirewall, registerFirewallSource, resetFirewallForTests } from "@/lib/firewall/cache";
+import type { ActiveRule } from "@/lib/firewall/rule-set";
+import { loadFirewall } from "@/lib/firewall/store";
+import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "@/lib/http/client-ip";
+import { resetEdgeLimitsForTests } from "@/lib/ratelimit/edge";
+import { policies } from "@/lib/ratelimit/policies";
 import { proxy } from "@/proxy";
 import { stubEnv } from "@/tests/env";
 
@@ -98,5 +106,121 @@ describe("proxy: sign-in required", () => {
     for (const p of ["/", "/sign-in", "/sign-up", "/contact", "/api/health", "/.well-known/security.txt"]) {
       expect(proxy(req(p)).status, p).toBe(200);
     }
+  });
+});
+
+const BLOCKED = "203.0.113.66";
+const CLEAN = "198.51.100.20";
+const html = { accept: "text/html,application/xhtml+xml" };
+
+describe("proxy: global firewall from the cached rule set", () => {
+  beforeAll(async () => {
+    // An in-memory rule source: the proxy never reads the database itself.
+    const rules: ActiveRule[] = [
+      { id: "r1", scope: "global", organizationId: null, cidr: "203.0.113.64/26", action: "deny", expiresAt: null },
+      { id: "r2", scope: "global", organizationId: null, cidr: "2001:db8:bad::/48", action: "deny", expiresAt: null },
+    ];
+    resetFirewallForTests();
+    registerFirewallSource({ readVersion: async () => 1, readRules: async () => rules });
+    await refreshFirewall(true);
+  });
+  afterAll(async () => {
+    resetFirewallForTests();
+    await loadFirewall(getDb()); // the database-backed cache, for the other files of this worker
+  });
+  beforeEach(() => resetEdgeLimitsForTests());
+
+  it("V4.1.3 refuses a denied address with 403 before anything else: a readable page for browsers, JSON for the API", async () => {
+    stubEnv({ TRUST_PROXY: "vercel" });
+    const page = proxy(req("/sign-in", { headers: { "x-real-ip": BLOCKED, ...html } }));
+    expect(page.status).toBe(403);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const text = await page.text();
+    expect(text).toContain("<h1>Access blocked</h1>");
+    expect(text).not.toContain("203.0.113"); // never names the rule
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+
+    const api = proxy(req("/api/health", { headers: { "x-real-ip": "2001:db8:bad::7" } }));
+    expect(api.status).toBe(403);
+    expect((await api.json()).error.code).toBe("network_blocked");
+    expect(proxy(req("/sign-in", { headers: { "x-real-ip": CLEAN } })).status).toBe(200);
+  });
+
+  it("V4.1.3 V16.2.1 TRUST_PROXY=vercel: only x-real-ip counts; a spoofed X-Forwarded-For neither blocks nor unblocks", () => {
+    stubEnv({ TRUST_PROXY: "vercel" });
+    expect(proxy(req("/", { headers: { "x-real-ip": BLOCKED, "x-forwarded-for": CLEAN } })).status).toBe(403);
+    expect(proxy(req("/", { headers: { "x-real-ip": CLEAN, "x-forwarded-for": BLOCKED } })).status).toBe(200);
+  });
+
+  it("V4.1.3 V16.2.1 TRUST_PROXY=heroku: only the last X-Forwarded-For entry (the router's) counts", () => {
+    stubEnv({ TRUST_PROXY: "heroku" });
+    expect(proxy(req("/", { headers: { "x-forwarded-for": `${CLEAN}, ${BLOCKED}` } })).status).toBe(403);
+    expect(proxy(req("/", { headers: { "x-forwarded-for": `${BLOCKED}, ${CLEAN}` } })).status).toBe(200);
+    expect(proxy(req("/", { headers: { "x-forwarded-for": CLEAN, "x-real-ip": BLOCKED } })).status).toBe(200);
+  });
+
+  it("V4.1.3 V16.2.1 TRUST_PROXY=none: only our server's stamp with the per-boot secret counts", () => {
+    stubEnv({ TRUST_PROXY: "none" });
+    vi.stubEnv("CK_EDGE_SECRET", "boot-secret");
+    const stamped = (ip: string, extra: Record<string, string> = {}) => ({ [EDGE_IP_HEADER]: ip, [EDGE_SECRET_HEADER]: "boot-secret", ...extra });
+    expect(proxy(req("/", { headers: stamped(BLOCKED, { "x-forwarded-for": CLEAN, "x-real-ip": CLEAN }) })).status).toBe(403);
+    expect(proxy(req("/", { headers: stamped(CLEAN, { "x-forwarded-for": BLOCKED, "x-real-ip": BLOCKED }) })).status).toBe(200);
+    // a client forging the stamp without the secret is not believed
+    expect(proxy(req("/", { headers: { [EDGE_IP_HEADER]: BLOCKED, [EDGE_SECRET_HEADER]: "guess" } })).status).toBe(200);
+  });
+});
+
+describe("proxy: per-IP request limits", () => {
+  beforeEach(() => {
+    // Frozen time: a loop that straddles a window boundary in real time would see the sliding
+    // window's rounding let one extra request through, and the test would be flaky.
+    useFakeClock(new Date("2026-03-02T10:00:30Z"));
+    resetEdgeLimitsForTests();
+    stubEnv({ TRUST_PROXY: "vercel", RATE_LIMIT_IP_MULTIPLIER: "1" });
+  });
+
+  it("V2.4.1 after the global per-IP limit a browser gets a readable 429 page with Retry-After and RateLimit headers", async () => {
+    const ip = "192.0.2.10";
+    for (let i = 0; i < policies["global-ip"].limit; i++) expect(proxy(req("/sign-in", { headers: { "x-real-ip": ip } })).status).toBe(200);
+    const res = proxy(req("/sign-in", { headers: { "x-real-ip": ip, ...html } }));
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("ratelimit-limit")).toBe(String(policies["global-ip"].limit));
+    expect(res.headers.get("ratelimit-remaining")).toBe("0");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const text = await res.text();
+    expect(text).toContain("<h1>Too many requests</h1>");
+    expect(text).toMatch(/Too many requests from your network\. Wait \d+ seconds? and try again\./);
+    // another address is unaffected
+    expect(proxy(req("/sign-in", { headers: { "x-real-ip": "192.0.2.11" } })).status).toBe(200);
+  });
+
+  it("V2.4.1 API calls have their own, lower per-IP limit and get JSON", async () => {
+    const ip = "2001:db8:1::10";
+    for (let i = 0; i < policies["api-ip"].limit; i++) expect(proxy(req("/api/health", { headers: { "x-real-ip": ip } })).status).toBe(200);
+    const res = proxy(req("/api/health", { headers: { "x-real-ip": ip, ...html } }));
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ error: { code: "rate_limited", message: /Too many API requests from your network/ } });
+    // pages are still served to that address
+    expect(proxy(req("/sign-in", { headers: { "x-real-ip": ip } })).status).toBe(200);
+  });
+
+  it("V2.4.1 a spoofed X-Forwarded-For does not spread one client over many counters", () => {
+    const ip = "192.0.2.12";
+    for (let i = 0; i < policies["global-ip"].limit; i++) proxy(req("/", { headers: { "x-real-ip": ip, "x-forwarded-for": `10.0.${i % 250}.1` } }));
+    expect(proxy(req("/", { headers: { "x-real-ip": ip, "x-forwarded-for": "10.9.9.9" } })).status).toBe(429);
+  });
+});
+
+describe("proxy: request size", () => {
+  it("V4.3.1 refuses a declared body over 1 MB with 413 and a readable message", async () => {
+    const big = { method: "POST", headers: { origin: "http://localhost:3000", "content-length": String(2 * 1024 * 1024) } };
+    const api = proxy(req("/api/contact", big));
+    expect(api.status).toBe(413);
+    expect(await api.json()).toMatchObject({ error: { code: "payload_too_large", message: "The request is larger than 1 MB, the most ChargeKeep accepts. Send less data." } });
+    const page = proxy(req("/contact", { ...big, headers: { ...big.headers, ...html } }));
+    expect(page.status).toBe(413);
+    expect(await page.text()).toContain("Request too large");
+    expect(proxy(req("/contact", { method: "POST", headers: { origin: "http://localhost:3000", "content-length": "1000" } })).status).toBe(200);
   });
 });

@@ -12,12 +12,13 @@ const PUBLIC_ROUTES = new Set([
   "/api/health",
   "/api/ping",
   "/api/contact",
+  "/api/cron/alerts",
   "/api/auth/sign-in",
   "/api/auth/passkey/options",
   "/api/auth/passkey/verify",
   "/.well-known/security.txt",
 ]);
-const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction"]);
+const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction", "unlockAccountWithLinkAction", "requestUnlockLinkAction"]);
 
 const inventory = appInventory();
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

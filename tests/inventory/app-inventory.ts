@@ -53,4 +53,6 @@ export const PUBLIC_PAGES = new Set([
   "/contact",
   "/dev/outbox",
   "/invite",
+  "/network-refused",
+  "/unlock",
 ]);

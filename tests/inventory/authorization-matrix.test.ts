@@ -29,6 +29,7 @@ const SESSION_ONLY_PAGES = new Set([
   "/settings/sessions",
   "/settings/organizations",
   "/settings/security",
+  "/settings/activity",
   "/admin/contact-messages",
   "/session/refresh",
   "/mfa/step-up",

@@ -26,6 +26,7 @@ export const signInAction = formAction(
       password: input.password,
       ip: meta.ip,
       userAgent: meta.userAgent,
+      requestId: meta.requestId,
       previousToken: await currentSessionToken(),
     });
     if (!result.ok) {

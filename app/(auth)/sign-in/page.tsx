@@ -20,6 +20,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Your password was changed and every device was signed out. Sign in with the new password.
         </p>
       ) : null}
+      {params.unlocked ? (
+        <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
+          Your account is unlocked and every device was signed out. Sign in with the new password.
+        </p>
+      ) : null}
       {params.verified ? (
         <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
           Your e-mail address is confirmed. You can sign in now.
@@ -35,6 +40,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Create an account
         </Link>
       </div>
+      <p className="mt-2 text-sm">
+        <Link href="/unlock" className="text-blue-700 underline">
+          Account locked or suspended?
+        </Link>
+      </p>
     </AuthCard>
   );
 }

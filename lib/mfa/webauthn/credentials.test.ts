@@ -6,6 +6,7 @@ import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { LAST_FACTOR_MESSAGE, listWebauthnCredentials, removeWebauthnCredential, renameWebauthnCredential } from "./credentials";
 import { TestAuthenticator } from "./test-authenticator";
 import { meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());
 
@@ -72,5 +73,6 @@ describe("managing security keys and passkeys", () => {
     expect(recent.mfa.required).toBe(false);
     await removeWebauthnCredential(getDb(), recent, ids[0]!, meta);
     expect(await listWebauthnCredentials(getDb(), user.id)).toEqual([]);
+    await expectAudited(getDb(), { action: "mfa.webauthn_removed", actorUserId: user.id, organizationId: recent.organization.id, metadata: { credentialId: ids[0]! } });
   });
 });

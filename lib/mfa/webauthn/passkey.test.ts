@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
-import { memberships, webauthnChallenges, webauthnCredentials } from "@/db/schema";
+import { accountDefense, memberships, webauthnChallenges, webauthnCredentials } from "@/db/schema";
 import { validateSessionToken } from "@/lib/auth";
 import { randomToken } from "@/lib/crypto";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
@@ -10,6 +10,7 @@ import { PASSKEY_NOT_REGISTERED } from "./errors";
 import { passkeySignInOptions, verifyPasskeySignIn } from "./passkey";
 import { TestAuthenticator } from "./test-authenticator";
 import { meta, registerWith, signedInUser } from "./test-support";
+import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());
 
@@ -46,6 +47,7 @@ describe("passwordless sign-in with a passkey", () => {
     expect(ctx?.user.id).toBe(user.id);
     expect(ctx?.mfa.verifiedAt).toBeInstanceOf(Date);
     expect(await validateSessionToken(getDb(), oldToken)).toBeNull();
+    await expectAudited(getDb(), { action: "auth.sign_in", actorUserId: user.id, result: "success", metadata: { method: "passkey" } });
   });
 
   it("V6.5.1 the same passkey answer cannot sign in twice", async () => {
@@ -115,6 +117,13 @@ describe("passwordless sign-in with a passkey", () => {
     await expect(verifyPasskeySignIn(getDb(), { response: copy.response, cookieToken: copy.cookieToken, meta, previousTokens: [] })).rejects.toMatchObject({
       code: "webauthn_cloned",
     });
+  });
+
+  it("V6.3.1 an account suspended after repeated failed sign-ins cannot get around it with a passkey", async () => {
+    const { authenticator, user } = await userWithPasskey();
+    await getDb().insert(accountDefense).values({ userId: user.id, suspendedAt: new Date() });
+    const { cookieToken, response } = await passkeyAnswer(authenticator);
+    await expect(verifyPasskeySignIn(getDb(), { response, cookieToken, meta, previousTokens: [] })).rejects.toMatchObject({ code: "account_suspended", status: 403 });
   });
 
   it("V8.2.1 a suspended member is told so, but only after the passkey is proven", async () => {

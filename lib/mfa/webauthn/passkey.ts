@@ -1,4 +1,6 @@
 import "server-only";
+import { recordAccountEvent } from "@/lib/auth/audit";
+import { accountStatus, recordSignInSuccess, SUSPENDED_MESSAGE } from "@/lib/defense";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, asc, eq } from "drizzle-orm";
@@ -75,6 +77,9 @@ export async function verifyPasskeySignIn(
     await recordMfaEvent(db, eventCtx, { action: "mfa.failed", method: "passkey", purpose: "sign_in" });
     throw new AppError("passkey_failed", 401, "We could not verify that passkey. Try again.");
   }
+  // Only once the passkey is proven (an unproven caller learns nothing about the account): a
+  // suspended account (brute force, lib/defense) opens with the e-mailed unlock link only.
+  if ((await accountStatus(db, credential.userId)).state === "suspended") throw new AppError("account_suspended", 403, SUSPENDED_MESSAGE);
 
   // Facts about the account only now that the passkey is proven (as after a correct password).
   if (!found.emailVerifiedAt) throw new AppError("email_unverified", 403, "Confirm your e-mail address first, then sign in.");
@@ -100,8 +105,10 @@ export async function verifyPasskeySignIn(
       mfaVerified: true,
     });
     await recordMfaEvent(tx, { ...eventCtx, organizationId: membership.organizationId }, { action: "mfa.verified", method: "passkey", purpose: "sign_in" });
+    await recordAccountEvent(tx, { action: "auth.sign_in", userId: credential.userId, organizationId: membership.organizationId, metadata: { method: "passkey", secondFactor: true } }, input.meta);
     return session;
   });
+  if (result) await recordSignInSuccess(db, credential.userId);
   if (!result) {
     console.warn(`[webauthn] counter regression on passkey ${credential.id} of user ${credential.userId}: possible cloned authenticator`);
     await countMfaFailure(db, eventCtx, "passkey");

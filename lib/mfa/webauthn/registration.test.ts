@@ -7,6 +7,7 @@ import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { registrationOptions, verifyRegistration } from "./registration";
 import { TestAuthenticator } from "./test-authenticator";
 import { contextOf, meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());
 
@@ -37,6 +38,7 @@ describe("WebAuthn registration", () => {
     const created = await registerWith(ctx, new TestAuthenticator(), "security_key", "  Blue YubiKey  ");
     expect(created).toMatchObject({ name: "Blue YubiKey", discoverable: false });
     expect(created.recoveryCodes).toHaveLength(10);
+    await expectAudited(getDb(), { action: "mfa.webauthn_registered", actorUserId: user.id, organizationId, metadata: { credentialId: created.id, discoverable: false } });
     const [row] = await getDb().select().from(webauthnCredentials).where(eq(webauthnCredentials.id, created.id));
     expect(row).toMatchObject({ userId: user.id, counter: 0, transports: ["usb"], discoverable: false, name: "Blue YubiKey", lastUsedAt: null });
     expect(row!.publicKey.length).toBeGreaterThan(50);

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth";
+import { recordAccountEvent } from "@/lib/auth/audit";
 import { formAction } from "@/lib/http/action";
 
 export const revokeSessionAction = formAction(
@@ -11,6 +12,10 @@ export const revokeSessionAction = formAction(
   async ({ sessionId }, { session }) => {
     // Scoped to the signed-in user: another user's session id simply matches nothing.
     const revoked = await revokeSession(getDb(), session.user.id, sessionId);
+    if (revoked) {
+      // The session id is a hash of its token; a prefix tells sessions apart in the log.
+      await recordAccountEvent(getDb(), { action: "auth.session_revoked", userId: session.user.id, organizationId: session.organization.id, targetId: sessionId.slice(0, 12) });
+    }
     revalidatePath("/settings/sessions");
     return revoked ? { ok: true, message: "That session was signed out." } : { ok: false, message: "That session no longer exists." };
   },
@@ -18,6 +23,7 @@ export const revokeSessionAction = formAction(
 
 export const revokeOtherSessionsAction = formAction({ auth: true, schema: z.object({}) }, async (_input, { session }) => {
   const count = await revokeOtherSessions(getDb(), session.user.id, session.session.id);
+  await recordAccountEvent(getDb(), { action: "auth.other_sessions_revoked", userId: session.user.id, organizationId: session.organization.id, metadata: { count } });
   revalidatePath("/settings/sessions");
   return { ok: true, message: count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.` };
 });

@@ -4,13 +4,16 @@ import { AppError } from "@/lib/errors";
 import { serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
 import { route } from "@/lib/http";
 
+const STATUS: Partial<Record<string, number>> = { invalid_credentials: 401, account_locked: 423 };
+
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
 export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta }) => {
   const db = getDb();
-  const result = await signIn(db, { ...body, ip: meta.ip, userAgent: meta.userAgent, previousToken: sessionTokenFromRequest(req) });
+  const result = await signIn(db, { ...body, ...meta, previousToken: sessionTokenFromRequest(req) });
   if (!result.ok) {
     if (result.code === "email_unverified") await resendVerification(db, result.userId, result.email);
-    throw new AppError(result.code, result.code === "invalid_credentials" ? 401 : 403, result.message);
+    // 423 for a brute-force lock (it ends by itself); rate limits inside signIn() throw their own 429.
+    throw new AppError(result.code, STATUS[result.code] ?? 403, result.message);
   }
   if (result.mfaRequired) {
     // Only the MFA-pending cookie: the client must now POST a code to /api/auth/mfa.

@@ -1,10 +1,12 @@
 import { getDb } from "@/db";
 import { revokeSession } from "@/lib/auth";
+import { recordAccountEvent } from "@/lib/auth/audit";
 import { serializeClearedSessionCookie } from "@/lib/auth/cookie";
 import { route } from "@/lib/http";
 
-export const POST = route({ auth: true, allowMustEnrol: true }, async ({ session }) => {
+export const POST = route({ auth: true, allowMustEnrol: true }, async ({ session, meta }) => {
   await revokeSession(getDb(), session.user.id, session.session.id);
+  await recordAccountEvent(getDb(), { action: "auth.sign_out", userId: session.user.id, organizationId: session.organization.id }, meta);
   const response = new Response(null, { status: 204 });
   response.headers.append("set-cookie", serializeClearedSessionCookie());
   return response;

@@ -11,6 +11,7 @@ import { memberMfaStatus } from "@/lib/mfa";
 import { explainMemberPermissions, loadRoleTree } from "@/lib/rbac";
 import { isAtOrAbove } from "@/lib/rbac/role-tree";
 import { ChangeRoleForm, ManageMemberForms } from "./member-controls";
+import { UnlockAccountPanel } from "./unlock-account";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -71,6 +72,7 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
           ) : null}
           {canEditMember && !isSelf ? (
             <Can permission="members:manage" ctx={ctx}>
+              <UnlockAccountPanel ctx={ctx} userId={member.userId} name={member.name} />
               <ManageMemberForms userId={member.userId} name={member.name} organizationName={ctx.organization.name} suspended={member.status !== "active"} />
             </Can>
           ) : null}

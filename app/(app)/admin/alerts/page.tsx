@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import { AdminNav } from "@/components/admin/admin-nav";
+import { UtcTime } from "@/components/admin/utc-time";
+import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
+import { SeverityBadge } from "@/components/alerts/severity-badge";
+import { getDb } from "@/db";
+import { listAlerts, type AlertRow } from "@/lib/alerts";
+import { requirePagePermission } from "@/lib/auth";
+import { can } from "@/lib/rbac/authorize";
+import { AcknowledgeButton } from "./acknowledge-button";
+
+export const metadata: Metadata = { title: "Alerts" };
+
+type Search = Record<string, string | string[] | undefined>;
+
+/**
+ * Open and past alerts of the organization. Reading needs audit:read (the alerts summarise the
+ * log); acknowledging needs security:manage, because it silences the alert for everyone. An
+ * operator may add ?scope=platform to see the platform alerts (5xx, 429, sync failures).
+ */
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePagePermission("audit:read");
+  const platform = (await searchParams).scope === "platform" && ctx.user.isOperator;
+  const { open, past } = await listAlerts(getDb(), platform ? null : ctx.organization.id);
+  const mayAcknowledge = can(ctx, "security:manage");
+
+  return (
+    <section aria-labelledby="alerts-title">
+      <AdminNav ctx={ctx} current="alerts" />
+      <AlertsSubnav ctx={ctx} current="alerts" />
+      <h1 id="alerts-title" className="mb-1 text-2xl font-semibold">
+        {platform ? "Platform alerts" : "Alerts"}
+      </h1>
+      <p className="mb-6 text-sm text-slate-600">
+        Raised by the rules on the audit log as events happen. Repeats of an open alert are counted on it; acknowledging it closes it, and the next occurrence opens a new one.
+      </p>
+
+      <h2 className="mb-2 text-lg font-semibold">Open ({open.length})</h2>
+      {open.length === 0 ? <p className="mb-6 text-sm text-slate-600">No open alerts.</p> : <AlertTable rows={open} mayAcknowledge={mayAcknowledge} platform={platform} testId="open-alerts" />}
+
+      <h2 className="mb-2 mt-8 text-lg font-semibold">Acknowledged</h2>
+      {past.length === 0 ? <p className="text-sm text-slate-600">None yet.</p> : <AlertTable rows={past} mayAcknowledge={false} platform={platform} testId="past-alerts" />}
+    </section>
+  );
+}
+
+function AlertTable({ rows, mayAcknowledge, platform, testId }: { rows: AlertRow[]; mayAcknowledge: boolean; platform: boolean; testId: string }) {
+  return (
+    <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm" data-testid={testId}>
+        <thead className="bg-slate-50 text-xs uppercase text-slate-600">
+          <tr>
+            <th scope="col" className="px-3 py-2">Severity</th>
+            <th scope="col" className="px-3 py-2">Alert</th>
+            <th scope="col" className="px-3 py-2">Seen</th>
+            <th scope="col" className="px-3 py-2">First / last</th>
+            <th scope="col" className="px-3 py-2">
+              <span className="sr-only">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((a) => (
+            <tr key={a.id} data-testid="alert-row">
+              <td className="px-3 py-2 align-top">
+                <SeverityBadge severity={a.severity} />
+              </td>
+              <td className="px-3 py-2 align-top">
+                <p className="font-medium">{a.title}</p>
+                <p className="text-slate-700">{a.detail}</p>
+                <p className="text-xs text-slate-500">Rule: {a.rule}</p>
+              </td>
+              <td className="px-3 py-2 align-top">{a.count}×</td>
+              <td className="px-3 py-2 align-top text-xs">
+                <UtcTime date={a.firstSeenAt} />
+                <br />
+                <UtcTime date={a.lastSeenAt} />
+                {a.acknowledgedAt ? (
+                  <>
+                    <br />
+                    Acknowledged <UtcTime date={a.acknowledgedAt} />
+                  </>
+                ) : null}
+              </td>
+              <td className="px-3 py-2 align-top">{mayAcknowledge && a.status === "open" ? <AcknowledgeButton alertId={a.id} title={a.title} platform={platform} /> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

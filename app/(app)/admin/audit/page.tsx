@@ -1,0 +1,146 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AdminNav } from "@/components/admin/admin-nav";
+import { UtcTime } from "@/components/admin/utc-time";
+import { AuditFilterForm, type AuditFilterValues } from "@/components/audit/audit-filter-form";
+import { AuditResult } from "@/components/audit/audit-result";
+import { AuditTarget } from "@/components/audit/audit-target";
+import { Can } from "@/components/can";
+import { getDb } from "@/db";
+import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit/query";
+import { requirePagePermission } from "@/lib/auth";
+import { isAppError } from "@/lib/errors";
+import { ExportButtons } from "./export-buttons";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").slice(0, 400);
+
+function actorOf(e: AuditEventView) {
+  if (!e.actorUserId) return <span className="text-slate-500">System</span>;
+  if (!e.actorEmail) return <span className="font-mono text-xs">{e.actorUserId}</span>;
+  return (
+    <>
+      {e.actorName}
+      <span className="block text-xs text-slate-600">{e.actorEmail}</span>
+    </>
+  );
+}
+
+export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const ctx = await requirePagePermission("audit:read");
+  const params = await searchParams;
+  const values: AuditFilterValues = {
+    actor: one(params.actor),
+    action: one(params.action),
+    result: one(params.result),
+    ip: one(params.ip),
+    from: one(params.from),
+    to: one(params.to),
+  };
+  const parsed = parseAuditFilters({ ...values });
+  const query = parsed.ok ? auditFilterParams(parsed.filters).toString() : "";
+
+  let page: AuditPage | null = null;
+  let pageProblem: string | null = null;
+  if (parsed.ok) {
+    try {
+      page = await listAuditEvents(getDb(), ctx, parsed.filters, one(params.cursor) || null);
+    } catch (e) {
+      // A page link someone edited: say so instead of failing the whole page.
+      if (isAppError(e) && e.status === 400) pageProblem = e.message;
+      else throw e;
+    }
+  }
+  const actorChoices = await listActorChoices(getDb(), ctx);
+  const pageHref = (cursor: string) => `/admin/audit?${new URLSearchParams([...new URLSearchParams(query).entries(), ["cursor", cursor]]).toString()}`;
+
+  return (
+    <section aria-labelledby="audit-title">
+      <AdminNav ctx={ctx} current="audit" />
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 id="audit-title" className="text-2xl font-semibold">
+            Audit log
+          </h1>
+          <p className="mt-1 max-w-2xl text-sm text-slate-600">
+            Everything security-relevant that happened in {ctx.organization.name}, newest first. Events cannot be changed or removed; times are in UTC.
+          </p>
+        </div>
+        <Can permission="audit:export" ctx={ctx}>
+          {parsed.ok ? <ExportButtons query={query} /> : null}
+        </Can>
+      </div>
+
+      <AuditFilterForm values={values} errors={parsed.ok ? {} : parsed.fieldErrors} actorChoices={actorChoices} />
+
+      {pageProblem ? (
+        <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {pageProblem}{" "}
+          <Link href={query ? `/admin/audit?${query}` : "/admin/audit"} className="font-semibold underline">
+            Newest events
+          </Link>
+        </p>
+      ) : null}
+
+      {page ? (
+        <>
+          <div className="overflow-x-auto">
+            <table className="w-full border-collapse bg-white text-sm">
+              <caption className="sr-only">Audit events, newest first</caption>
+              <thead>
+                <tr className="border-b text-left">
+                  <th scope="col" className="p-2">Time</th>
+                  <th scope="col" className="p-2">Who</th>
+                  <th scope="col" className="p-2">What</th>
+                  <th scope="col" className="p-2">Target</th>
+                  <th scope="col" className="p-2">Result</th>
+                  <th scope="col" className="p-2">IP address</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.events.map((e) => (
+                  <tr key={e.id} className="border-b align-top" data-testid="audit-row">
+                    <td className="p-2 whitespace-nowrap">
+                      <Link href={`/admin/audit/${e.id}`} className="text-blue-700 underline" aria-label={`Details of “${e.description}”`}>
+                        <UtcTime date={e.createdAt} />
+                      </Link>
+                    </td>
+                    <td className="p-2">{actorOf(e)}</td>
+                    <th scope="row" className="p-2 text-left font-normal">
+                      {e.description}
+                      <code className="block font-mono text-xs text-slate-600">{e.action}</code>
+                    </th>
+                    <td className="p-2">
+                      <AuditTarget event={e} />
+                    </td>
+                    <td className="p-2">
+                      <AuditResult result={e.result} />
+                    </td>
+                    <td className="p-2 font-mono text-xs">{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {page.events.length === 0 ? <p className="mt-4 text-sm text-slate-600">No events match these filters.</p> : null}
+          {page.newer || page.older ? (
+            <nav aria-label="Audit log pages" className="mt-4 flex items-center gap-6 text-sm">
+              {page.newer ? (
+                <Link href={pageHref(page.newer)} className="text-blue-700 underline" rel="prev">
+                  Newer events
+                </Link>
+              ) : null}
+              {page.older ? (
+                <Link href={pageHref(page.older)} className="text-blue-700 underline" rel="next">
+                  Older events
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { adminUnlockAccount } from "@/lib/defense/admin";
+import { formAction } from "@/lib/http/action";
+
+const schema = z.object({
+  userId: z.uuid({ error: "Unknown member." }),
+  /** Where the button sits: the defense page lists (and drops) the row, the member page keeps its panel with the answer. */
+  from: z.enum(["defense", "member"]).default("defense"),
+});
+
+/** Unlock a member locked or suspended after failed sign-ins: members:manage plus a recent second factor (checked in lib/defense). */
+export const unlockAccountAction = formAction({ auth: true, permission: "members:manage", schema }, async ({ userId, from }, { session, meta }) => {
+  await adminUnlockAccount(getDb(), session, userId, meta);
+  if (from === "defense") {
+    revalidatePath(`/admin/members/${userId}`);
+    redirect("/admin/defense?unlocked=1");
+  }
+  revalidatePath("/admin/defense");
+  return { ok: true, message: "The account is unlocked: the member can sign in again." };
+});

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { getDb } from "@/db";
+import { recordAudit } from "@/lib/audit";
+import { AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType } from "@/lib/audit/export";
+import { auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit/query";
+import { now } from "@/lib/clock";
+import { route } from "@/lib/http";
+import { parseOrThrow } from "@/lib/http/zod-errors";
+import { requireRecentMfa } from "@/lib/mfa";
+import { enforce } from "@/lib/ratelimit";
+
+export const dynamic = "force-dynamic";
+
+const exportQuerySchema = z
+  .object({ format: z.enum(AUDIT_EXPORT_FORMATS, { message: "Choose format=csv or format=jsonl." }), ...auditFilterShape })
+  .refine(datesInOrder, DATES_MESSAGE);
+
+/**
+ * GET /api/audit/export?format=csv|jsonl&actor=&action=&result=&ip=&from=&to=
+ * A sensitive read: audit:export, then a second factor from the last few minutes, then the export
+ * is itself recorded (with its filters) before the first byte leaves, then the file streams.
+ */
+export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta }) => {
+  const { format, ...filters } = parseOrThrow(exportQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
+  const db = getDb();
+  const event = {
+    organizationId: session.organization.id,
+    actorUserId: session.user.id,
+    action: "audit.exported" as const,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    requestId: meta.requestId,
+    metadata: {
+      format,
+      actor: filters.actor ?? null,
+      action: filters.action ?? null,
+      result: filters.result ?? null,
+      ip: filters.ip ?? null,
+      from: filters.from ?? null,
+      to: filters.to ?? null,
+    },
+  };
+  try {
+    requireRecentMfa(session);
+  } catch (e) {
+    // A refused export is worth knowing about too (someone with a stolen session trying to take the log).
+    await recordAudit(db, { ...event, result: "denied" });
+    throw e;
+  }
+  await enforce("export-user", session.user.id);
+  await recordAudit(db, { ...event, result: "success" });
+  const filename = `audit-log-${now().toISOString().slice(0, 10)}.${format}`;
+  return new Response(auditExportStream(db, session.organization.id, filters, format, { requestId: meta.requestId }), {
+    headers: {
+      "content-type": exportContentType(format),
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

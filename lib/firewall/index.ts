@@ -1,0 +1,23 @@
+import "server-only";
+
+/**
+ * Network rules (CIDR allow/deny, global or per organization). Public face:
+ * - addFirewallRule(db, input): the contract other parts use (lib/defense's automatic IP blocks);
+ * - loadFirewall(db): boot, so the first request is already protected;
+ * - firewallDecision(ip, { organizationId }): the in-memory decision (proxy.ts, the gate).
+ * The dashboard's checked operations (permission, step-up, self-lock-out, audit) are in ./manage.
+ */
+export {
+  addFirewallRule,
+  ensureFirewallLoaded,
+  expireFirewallRule,
+  listFirewallRules,
+  loadFirewall,
+  removeFirewallRule,
+  type FirewallRule,
+  type FirewallRuleInput,
+  type ListedFirewallRule,
+} from "./store";
+export { firewallDecision, refreshFirewall } from "./cache";
+export type { FirewallDecision } from "./rule-set";
+export { normaliseCidr, ipMatchesCidr, CidrError } from "./cidr";
