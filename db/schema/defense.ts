@@ -35,9 +35,18 @@ export const authFailures = pgTable(
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
     ip: text("ip"),
     kind: text("kind", { enum: AUTH_FAILURE_KINDS }).notNull(),
+    /**
+     * For an unknown e-mail only: its SHA-256 (lower-cased), so the address "locks" exactly like a
+     * real account would and the lock-out does not tell which addresses have accounts.
+     */
+    emailHash: text("email_hash"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("auth_failures_user_idx").on(t.userId, t.createdAt), index("auth_failures_ip_idx").on(t.ip, t.createdAt)],
+  (t) => [
+    index("auth_failures_user_idx").on(t.userId, t.createdAt),
+    index("auth_failures_ip_idx").on(t.ip, t.createdAt),
+    index("auth_failures_email_idx").on(t.emailHash, t.createdAt),
+  ],
 );
 
 /** Automatic IP blocks: how often an address was blocked, so repeat offenders wait longer (1 h, 2 h, 4 h...). */

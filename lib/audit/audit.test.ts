@@ -121,6 +121,34 @@ describe("recordAudit", () => {
     const report = await verifyChains(getDb(), { chains: [org] });
     expect(report).toMatchObject({ ok: true, events: 60 });
   });
+
+  it("V16.3.3 writers inside transactions and outside them, in parallel, keep one chain (a stale head is re-read)", async () => {
+    const org = randomUUID();
+    await recordAudit(getDb(), event(org, { metadata: { i: -1 } })); // this process now remembers the head
+    await getDb().transaction(async (tx) => recordAudit(tx, event(org, { metadata: { i: -2 } }))); // moves it behind our back
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? recordAudit(getDb(), event(org, { metadata: { i } })) : getDb().transaction(async (tx) => recordAudit(tx, event(org, { metadata: { i } }))),
+      ),
+    );
+    const rows = await chainRows(org);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    expect(await verifyChains(getDb(), { chains: [org] })).toMatchObject({ ok: true, events: 42 });
+  });
+
+  it("V16.3.3 a batch whose transaction rolls back leaves no gap: the next event takes its seq", async () => {
+    const org = randomUUID();
+    await recordAudit(getDb(), event(org));
+    await getDb()
+      .transaction(async (tx) => {
+        await recordAudit(tx, event(org));
+        throw new Error("roll back");
+      })
+      .catch(() => undefined);
+    await recordAudit(getDb(), event(org));
+    expect((await chainRows(org)).map((r) => r.seq)).toEqual([1, 2]);
+    expect((await verifyChains(getDb(), { chains: [org] })).ok).toBe(true);
+  });
 });
 
 describe("append-only triggers", () => {

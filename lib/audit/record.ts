@@ -105,7 +105,7 @@ async function drain(db: Database, chain: string, q: ChainQueue, byChain: Map<st
     while (q.waiting.length) {
       const batch = q.waiting.splice(0, MAX_BATCH);
       try {
-        const stored = await db.transaction(async (tx) => appendEvents(tx as unknown as Database, chain, batch));
+        const stored = await appendUnlocked(db, chain, batch);
         batch.forEach((w, i) => w.resolve(stored[i]!));
       } catch (e) {
         for (const w of batch) w.reject(e);
@@ -117,18 +117,60 @@ async function drain(db: Database, chain: string, q: ChainQueue, byChain: Map<st
   }
 }
 
-async function appendEvents(tx: Database, chain: string, items: Item[]): Promise<StoredAuditEvent[]> {
-  const n = items.length;
-  // Reserves seqs (last - n + 1 .. last) and takes (or creates) the chain head's row lock for the
-  // rest of the transaction.
-  const [head] = rowsOf<{ seq: number | string; hash: string }>(
-    await tx.execute(sql`
-      insert into audit_chain_heads (chain, seq, hash) values (${chain}, ${n}, ${GENESIS_HASH})
-      on conflict (chain) do update set seq = audit_chain_heads.seq + ${n}
-      returning seq, hash`),
-  );
-  let seq = Number(head!.seq) - n;
-  let prevHash = head!.hash;
+type Head = { seq: number; hash: string };
+/** Per database handle, per chain: the head this process last wrote (a guess: checked on every write). */
+const knownHeads = new WeakMap<object, Map<string, Head>>();
+const CAS_ATTEMPTS = 5;
+
+/**
+ * Appends a batch outside any caller transaction in ONE statement (one round trip, one commit):
+ * it moves the chain head from the head this process last saw to the batch's last event, and
+ * inserts the events only if that move happened (compare-and-set). Another writer (another
+ * server, or a transaction in this one) that moved the head first makes it insert nothing: the
+ * head is read again and the hashes recomputed. So the chain cannot fork, whoever writes.
+ */
+async function appendUnlocked(db: Database, chain: string, items: Item[]): Promise<StoredAuditEvent[]> {
+  let byChain = knownHeads.get(db);
+  if (!byChain) knownHeads.set(db, (byChain = new Map()));
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+    const head = byChain.get(chain) ?? (await readHead(db, chain));
+    const built = buildEvents(chain, head, items);
+    const inserted = rowsOf<{ one: number }>(
+      await db.execute(sql`
+        with moved as (
+          update audit_chain_heads set seq = ${head.seq + items.length}, hash = ${built.lastHash}
+          where chain = ${chain} and seq = ${head.seq} and hash = ${head.hash}
+          returning 1
+        )
+        insert into audit_events (${COLUMNS})
+        select * from (values ${sql.join(built.rows, sql`, `)}) as v
+        where exists (select 1 from moved)
+        returning 1 as one`),
+    );
+    if (inserted.length === items.length) {
+      byChain.set(chain, { seq: head.seq + items.length, hash: built.lastHash });
+      return built.stored;
+    }
+    byChain.delete(chain); // someone else moved the head: read it again
+  }
+  // Heavy contention from other writers: queue on the head's row lock instead.
+  return db.transaction(async (tx) => appendEvents(tx as unknown as Database, chain, items));
+}
+
+async function readHead(db: Database, chain: string): Promise<Head> {
+  await db.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH}) on conflict (chain) do nothing`);
+  const [head] = rowsOf<{ seq: number | string; hash: string }>(await db.execute(sql`select seq, hash from audit_chain_heads where chain = ${chain}`));
+  return { seq: Number(head!.seq), hash: head!.hash };
+}
+
+const COLUMNS = sql.raw(
+  "id, chain, seq, created_at, actor_user_id, organization_id, action, result, target_type, target_id, ip, user_agent, request_id, metadata, prev_hash, hash",
+);
+
+/** The events of a batch after `head`: their seqs, hashes (each chained to the one before) and SQL rows. */
+function buildEvents(chain: string, head: Head, items: Item[]): { stored: StoredAuditEvent[]; rows: SQL[]; lastHash: string } {
+  let seq = head.seq;
+  let prevHash = head.hash;
   const stored: StoredAuditEvent[] = [];
   const rows: SQL[] = [];
   for (const { event, metadata } of items) {
@@ -150,9 +192,9 @@ async function appendEvents(tx: Database, chain: string, items: Item[]): Promise
       metadata,
     };
     const hash = eventHash(prevHash, fields);
-    rows.push(sql`(${fields.id}, ${chain}, ${seq}, ${fields.createdAt.toISOString()}::timestamptz, ${fields.actorUserId}, ${fields.organizationId},
-        ${fields.action}, ${fields.result}, ${fields.targetType}, ${fields.targetId}, ${fields.ip}, ${fields.userAgent}, ${fields.requestId},
-        ${JSON.stringify(metadata)}::jsonb, ${prevHash}, ${hash})`);
+    rows.push(sql`(${fields.id}::uuid, ${chain}::text, ${seq}::bigint, ${fields.createdAt.toISOString()}::timestamptz, ${fields.actorUserId}::uuid,
+        ${fields.organizationId}::uuid, ${fields.action}::text, ${fields.result}::text, ${fields.targetType}::text, ${fields.targetId}::text,
+        ${fields.ip}::text, ${fields.userAgent}::text, ${fields.requestId}::text, ${JSON.stringify(metadata)}::jsonb, ${prevHash}::text, ${hash}::text)`);
     stored.push({
       id: fields.id,
       seq,
@@ -171,13 +213,26 @@ async function appendEvents(tx: Database, chain: string, items: Item[]): Promise
     });
     prevHash = hash;
   }
+  return { stored, rows, lastHash: prevHash };
+}
+
+/** Inside a caller's transaction: the head's row lock is taken and held until that transaction ends. */
+async function appendEvents(tx: Database, chain: string, items: Item[]): Promise<StoredAuditEvent[]> {
+  const n = items.length;
+  // Reserves seqs (last - n + 1 .. last) and takes (or creates) the chain head's row lock.
+  const [head] = rowsOf<{ seq: number | string; hash: string }>(
+    await tx.execute(sql`
+      insert into audit_chain_heads (chain, seq, hash) values (${chain}, ${n}, ${GENESIS_HASH})
+      on conflict (chain) do update set seq = audit_chain_heads.seq + ${n}
+      returning seq, hash`),
+  );
+  const built = buildEvents(chain, { seq: Number(head!.seq) - n, hash: head!.hash }, items);
   await tx.execute(sql`
     with inserted as (
-      insert into audit_events (id, chain, seq, created_at, actor_user_id, organization_id, action, result,
-        target_type, target_id, ip, user_agent, request_id, metadata, prev_hash, hash)
-      values ${sql.join(rows, sql`, `)}
+      insert into audit_events (${COLUMNS})
+      values ${sql.join(built.rows, sql`, `)}
       returning 1
     )
-    update audit_chain_heads set hash = ${prevHash} where chain = ${chain} and (select count(*) from inserted) = ${n}`);
-  return stored;
+    update audit_chain_heads set hash = ${built.lastHash} where chain = ${chain} and (select count(*) from inserted) = ${n}`);
+  return built.stored;
 }

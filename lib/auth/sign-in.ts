@@ -9,7 +9,7 @@ import { sha256Hex } from "@/lib/crypto/tokens";
 // By path, not the lib/defense index: keeps lib/auth's import graph free of lib/mfa.
 import { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE } from "@/lib/defense/messages";
 import { recordAuthFailure } from "@/lib/defense/record-failure";
-import { accountStatus, ipBlockedUntil } from "@/lib/defense/status";
+import { accountStatus, ipBlockedUntil, unknownAddressStatus } from "@/lib/defense/status";
 import { recordSignInSuccess } from "@/lib/defense/success";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
@@ -52,28 +52,29 @@ export async function signIn(
   }
   // Then the throttles (fail closed): per address, and per account named (hashed, known or not).
   await enforce("sign-in-ip", input.ip ?? "unknown");
-  await enforce("sign-in-account", sha256Hex(input.email.toLowerCase()));
+  const emailHash = sha256Hex(input.email.toLowerCase());
+  await enforce("sign-in-account", emailHash);
 
   const [user] = await db
     .select({ id: users.id, email: users.email, passwordHash: users.passwordHash, emailVerifiedAt: users.emailVerifiedAt })
     .from(users)
     .where(eq(users.email, input.email));
-  if (user) {
-    const status = await accountStatus(db, user.id);
-    if (status.state === "suspended") {
-      await auditFailure(db, meta, user.id, "account_suspended");
-      return { ok: false, code: "account_suspended", message: SUSPENDED_MESSAGE };
-    }
-    if (status.state === "locked") {
-      await auditFailure(db, meta, user.id, "account_locked");
-      return { ok: false, code: "account_locked", message: lockedMessage(status.minutesLeft), retryAfterSeconds: status.minutesLeft * 60 };
-    }
+  // An address without an account locks and "suspends" by the same rules, so the answers never
+  // tell which addresses have accounts.
+  const status = user ? await accountStatus(db, user.id) : await unknownAddressStatus(db, emailHash);
+  if (status.state === "suspended") {
+    await auditFailure(db, meta, user?.id ?? null, "account_suspended");
+    return { ok: false, code: "account_suspended", message: SUSPENDED_MESSAGE };
+  }
+  if (status.state === "locked") {
+    await auditFailure(db, meta, user?.id ?? null, "account_locked");
+    return { ok: false, code: "account_locked", message: lockedMessage(status.minutesLeft), retryAfterSeconds: status.minutesLeft * 60 };
   }
 
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !user.passwordHash || !valid) {
-    // An unknown e-mail counts against the address only; the answer is the same either way.
-    await recordAuthFailure(db, { userId: user?.id ?? null, kind: "password", meta });
+    // An unknown e-mail counts against the network address and its own phantom lock; the answer is the same either way.
+    await recordAuthFailure(db, { userId: user?.id ?? null, kind: "password", meta, emailHash });
     await auditFailure(db, meta, user?.id ?? null, user ? "wrong_password" : "unknown_email");
     return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS };
   }

@@ -118,6 +118,32 @@ describe("brute-force defense", () => {
     expect((await stateOf(user.id))?.consecutiveFailures).toBe(0);
   }, 120_000); // hundreds of argon2 verifications on a shared CPU
 
+  it("V6.3.8 V6.3.1 the lock-out does not reveal which addresses have accounts: an unknown address gets the same answers", async () => {
+    const clock = useFakeClock(new Date());
+    const { email } = await makeUser();
+    const nobody = `nobody-${randomUUID()}@example.test`;
+    const run = async (address: string) => {
+      const answers: unknown[] = [];
+      const ip = randomIp();
+      for (let i = 1; i <= 7; i++) answers.push(await signIn(db(), { email: address, password: `wrong guess ${i}`, ip, userAgent: "prober" }));
+      clock.advance(61_000); // the first lock (1 minute) is over: the next failure locks for 2
+      answers.push(await signIn(db(), { email: address, password: "wrong guess 8", ip, userAgent: "prober" }));
+      answers.push(await signIn(db(), { email: address, password: "wrong guess 9", ip, userAgent: "prober" }));
+      return answers;
+    };
+    const known = await run(email);
+    const unknown = await run(nobody);
+    expect(known.map((a) => (a as { code: string }).code)).toEqual([
+      ...Array(5).fill("invalid_credentials"),
+      "account_locked",
+      "account_locked",
+      "invalid_credentials",
+      "account_locked",
+    ]);
+    expect(unknown).toEqual(known);
+    expect((known[8] as { retryAfterSeconds: number }).retryAfterSeconds).toBe(120);
+  });
+
   it("V6.3.1 V2.4.1 credential stuffing: one address, 200 accounts ends with the address blocked and no account compromised", async () => {
     const clock = useFakeClock(new Date());
     const ip = randomIp();

@@ -8,6 +8,6 @@ import "server-only";
 export type { AuthFailureKind } from "@/db/schema/defense";
 export { recordAuthFailure, type AuthFailure } from "./record-failure";
 export { recordSignInSuccess } from "./success";
-export { accountStatus, ipBlockedUntil, type AccountStatus } from "./status";
+export { accountStatus, ipBlockedUntil, unknownAddressStatus, type AccountStatus } from "./status";
 export { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE, INVALID_UNLOCK_LINK } from "./messages";
 export { pruneAuthFailures } from "./prune";

@@ -11,7 +11,8 @@ import { pruneAuthFailures } from "./prune";
 import { hostCidr, IP_WINDOW_MS, ipBlockMs, ipFailuresPerHour, lockAfter, lockWaitMs, suspendAfter, SUSPEND_WINDOW_MS } from "./thresholds";
 import { sendUnlockMail } from "./unlock-mail";
 
-export type AuthFailure = { userId: string | null; kind: AuthFailureKind; meta: RequestMeta };
+/** emailHash: for an unknown e-mail (userId null), see auth_failures.email_hash. */
+export type AuthFailure = { userId: string | null; kind: AuthFailureKind; meta: RequestMeta; emailHash?: string };
 
 type Outcome = { suspended: boolean; ipBlock: { ip: string; until: Date } | null };
 
@@ -44,7 +45,7 @@ export async function recordAuthFailure(db: Database, failure: AuthFailure): Pro
         .returning();
     }
     if (ip) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`defense-ip:${ip}`}, 0))`);
-    await tx.insert(authFailures).values({ userId: failure.userId, ip, kind: failure.kind, createdAt: t });
+    await tx.insert(authFailures).values({ userId: failure.userId, ip, kind: failure.kind, emailHash: failure.userId ? null : (failure.emailHash ?? null), createdAt: t });
 
     if (state && !state.suspendedAt) out.suspended = await applyAccountRules(tx, state, failure, t);
     if (ip) out.ipBlock = await applyIpRule(tx, ip, failure.meta, t);
