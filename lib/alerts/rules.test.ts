@@ -7,9 +7,9 @@ import { recordAudit, type AuditEventInput } from "@/lib/audit";
 import { useFakeClock } from "@/lib/clock";
 import { makeSteppedUpSession, makeTotpFactor, makeUser, roleIdOf } from "@/tests/factories";
 import { signIn, validateSessionToken } from "@/lib/auth";
-import { changeMemberRole } from "@/lib/rbac";
+import { acceptInvitation, changeMemberRole, inviteMember } from "@/lib/rbac";
 import { expectAudited } from "@/tests/audit";
-import { mailsTo } from "@/tests/outbox";
+import { lastLinkTo, mailsTo } from "@/tests/outbox";
 import { recordSystemSignal, resetSystemSignals, settleAlertWork } from "./index";
 import { raiseAlert } from "./raise";
 import { deviceKey } from "./rules";
@@ -159,6 +159,23 @@ describe("velocity rules", () => {
     expect(a!.detail).toContain(member.email);
     await settleAlertWork();
     expect(mailsTo(owner.email).map((m) => m.subject)).toContain("[ChargeKeep high] Role Admin granted");
+  });
+
+  it("V16.3.1 raises privilege escalation when an invitation brings a role above Member, not for a Viewer's", async () => {
+    const { org, owner } = await orgWithMember();
+    const ownerCtx = (await validateSessionToken(db(), (await makeSteppedUpSession(owner.user.id, org)).token))!;
+    const join = async (role: string) => {
+      const email = `joiner-${randomUUID()}@example.test`;
+      await inviteMember(db(), ownerCtx, { email, roleId: await roleIdOf(org, role) });
+      await acceptInvitation(db(), lastLinkTo(email, "/invite"), { name: "New Joiner", password: "amber-falcon-river-58" });
+      return email;
+    };
+    await join("viewer");
+    expect(await alertsOf(org, "privilege_escalation")).toHaveLength(0);
+    const admin = await join("admin");
+    const [a] = await alertsOf(org, "privilege_escalation");
+    expect(a).toMatchObject({ title: "Role Admin granted", severity: "high" });
+    expect(a!.detail).toContain(admin);
   });
 
   it("V16.3.1 raises many bank connection changes by action prefix (bank_connection.*), not for other actions", async () => {

@@ -42,6 +42,7 @@ export function isRelevant(action: string): boolean {
     action === "auth.sign_in" ||
     action.endsWith(".exported") ||
     action === "member.role_changed" ||
+    action === "invitation.accepted" ||
     action.startsWith("bank_connection.") ||
     action === "mfa.totp_removed" ||
     action === "mfa.webauthn_removed" ||
@@ -65,14 +66,15 @@ export async function evaluateRules(db: Database, event: StoredAuditEvent): Prom
     return;
   }
   // Cheap refusals before any query (recording stays fast: see bench/audit.ts).
-  if (event.action === "member.role_changed" && typeof event.metadata?.roleId !== "string") return;
+  if ((event.action === "member.role_changed" || event.action === "invitation.accepted") && typeof event.metadata?.roleId !== "string") return;
   const org = event.organizationId ?? null;
   const rules = await rulesOf(db, org);
   const c: Ctx = { db, event, org, rules };
   if ((FAILED_SIGN_IN as readonly string[]).includes(event.action)) return failedSignIns(c);
   if (event.action === "auth.sign_in") return org ? newSignInSource(c) : undefined;
   if (event.action.endsWith(".exported")) return org ? exportBurst(c) : undefined;
-  if (event.action === "member.role_changed") return org ? privilegeEscalation(c) : undefined;
+  // A senior role can arrive by a role change or with an invitation (the new member is its actor).
+  if (event.action === "member.role_changed" || event.action === "invitation.accepted") return org ? privilegeEscalation(c) : undefined;
   if (event.action.startsWith("bank_connection.")) return org ? bankConnectionChanges(c) : undefined;
   if (event.action === "mfa.totp_removed" || event.action === "mfa.webauthn_removed") return org ? mfaRemoved(c) : undefined;
   if (event.action in DEFENSE_SEVERITY) return defenseAction(c);
@@ -188,7 +190,7 @@ async function privilegeEscalation(c: Ctx) {
   const above = member ? role.id !== member.id && isAtOrAbove(tree, role.id, member.id) : false;
   const extra = [...effectiveRolePermissions(tree, role.id)].filter((p) => !memberPerms.has(p));
   if (!above && extra.length === 0) return;
-  const target = c.event.targetId ?? "a member";
+  const target = (c.event.action === "invitation.accepted" ? c.event.actorUserId : c.event.targetId) ?? "a member";
   const who = target === "a member" ? target : await userLabel(c.db, target);
   await oneOff(c, "privilege_escalation", `privilege_escalation:${target}:${role.id}`, `Role ${role.name} granted`, `${who} was given the role ${role.name}, above Member (${extra.length} more permission${extra.length === 1 ? "" : "s"}).`);
 }
