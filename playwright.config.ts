@@ -20,6 +20,9 @@ const serverEnv: Record<string, string> = {
   SEED_DEMO: "false",
   // Every e2e request comes from one loopback address: per-IP limits (sign-up 5/h) would trip.
   RATE_LIMIT_IP_MULTIPLIER: "20",
+  // A run's own rate-limit counters: CI's Redis is shared, and an earlier run's sign-ups from this
+  // same loopback address (5 an hour per address, times 20) must not count against this one.
+  RATE_LIMIT_PREFIX: `ck:rl:e2e:${Date.now()}-${process.pid}`,
   // Wrong-password tests from 127.0.0.1 must not get the test runner's own address blocked.
   DEFENSE_IP_FAILURES_PER_HOUR: "100000",
   // Same test key as tests/setup.ts: in CI both suites share one Postgres database and its keyring.
