@@ -1,27 +1,12 @@
 "use client";
 
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
-import { useState } from "react";
-import { describeWebauthnError, postJson } from "./webauthn-client";
+import { useWebauthnAssertion } from "./use-webauthn-assertion";
+
+const ENDPOINTS = { options: "/api/auth/passkey/options", verify: "/api/auth/passkey/verify" } as const;
 
 /** Passwordless sign-in: the passkey names the account and verifies the person (PIN or biometrics). */
 export function PasskeySignInButton({ next }: { next?: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function signIn() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { options } = await postJson<{ options: PublicKeyCredentialRequestOptionsJSON }>("/api/auth/passkey/options");
-      const response = await startAuthentication({ optionsJSON: options });
-      const done = await postJson<{ redirect: string }>("/api/auth/passkey/verify", { response, next });
-      window.location.assign(done.redirect);
-    } catch (e) {
-      setError(describeWebauthnError(e));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: signIn } = useWebauthnAssertion(ENDPOINTS, next);
 
   return (
     <div className="mt-6 border-t border-slate-200 pt-6">

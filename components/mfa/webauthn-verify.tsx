@@ -1,8 +1,6 @@
 "use client";
 
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
-import { useState } from "react";
-import { describeWebauthnError, postJson } from "./webauthn-client";
+import { useWebauthnAssertion } from "./use-webauthn-assertion";
 
 const ENDPOINTS = {
   sign_in: { options: "/api/mfa/verify/webauthn/options", verify: "/api/mfa/verify/webauthn/verify" },
@@ -11,23 +9,7 @@ const ENDPOINTS = {
 
 /** Second factor with a security key or passkey, at sign-in or for step-up. */
 export function WebauthnVerifyButton({ purpose, next }: { purpose: "sign_in" | "step_up"; next: string }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function verify() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { options } = await postJson<{ options: PublicKeyCredentialRequestOptionsJSON }>(ENDPOINTS[purpose].options);
-      const response = await startAuthentication({ optionsJSON: options });
-      const done = await postJson<{ redirect: string }>(ENDPOINTS[purpose].verify, { response, next });
-      // A full navigation: the session cookie changed, and every server component must see it.
-      window.location.assign(done.redirect);
-    } catch (e) {
-      setError(describeWebauthnError(e));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run: verify } = useWebauthnAssertion(ENDPOINTS[purpose], next);
 
   return (
     <div className="mb-6">

@@ -1,10 +1,11 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import { UAParser } from "ua-parser-js";
+import { eq, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
-import { alertSettings, memberships, totpFactors, users, webauthnCredentials } from "@/db/schema";
+import { alertSettings, totpFactors, users, webauthnCredentials } from "@/db/schema";
 import type { AlertSeverity } from "@/db/schema/alerts";
 import type { StoredAuditEvent } from "@/lib/audit";
+import { deviceKey } from "@/lib/auth/device";
+import { activeOrganizationIds } from "@/lib/orgs/active";
 import { loadRoleTree } from "@/lib/rbac/tree-queries";
 import { effectiveRolePermissions, isAtOrAbove } from "@/lib/rbac/role-tree";
 import { raiseAlert } from "./raise";
@@ -59,7 +60,7 @@ export async function evaluateRules(db: Database, event: StoredAuditEvent): Prom
   if (event.action === "mfa.reset_by_operator") {
     const userId = event.targetId ?? null;
     if (!userId) return;
-    for (const org of await activeOrganizations(db, userId)) {
+    for (const org of await activeOrganizationIds(db, userId)) {
       const rules = await rulesOf(db, org);
       await oneOff({ db, event, org, rules }, "mfa_disabled", `mfa_disabled:${userId}`, "Two-step verification reset by an operator", `An operator removed every second factor of ${await userLabel(db, userId)}.`);
     }
@@ -134,13 +135,7 @@ async function failedSignIns(c: Ctx) {
   );
 }
 
-/** Browser family + operating system + device type: a browser update is not a new device. */
-export function deviceKey(userAgent: string | null | undefined): string | null {
-  if (!userAgent) return null;
-  const r = new UAParser(userAgent).getResult();
-  const key = [r.browser.name ?? "", r.os.name ?? "", r.device.type ?? "desktop"].join("|");
-  return key === "||desktop" ? userAgent.slice(0, 120) : key;
-}
+export { deviceKey } from "@/lib/auth/device";
 
 async function newSignInSource(c: Ctx) {
   const { event } = c;
@@ -214,11 +209,6 @@ async function defenseAction(c: Ctx) {
   const subject = c.event.targetId ?? c.event.ip ?? "unknown";
   const who = c.event.targetType === "user" && c.event.targetId ? await userLabel(c.db, c.event.targetId) : subject;
   await oneOff(c, "brute_force_defense", `${c.event.action}:${subject}`, DEFENSE_TITLE[c.event.action]!, `${DEFENSE_TITLE[c.event.action]}: ${who}.`, DEFENSE_SEVERITY[c.event.action]);
-}
-
-async function activeOrganizations(db: Database, userId: string): Promise<string[]> {
-  const rows = await db.select({ org: memberships.organizationId }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.status, "active")));
-  return rows.map((r) => r.org);
 }
 
 /** The member's e-mail address for the alert text (read by the organization's own security contacts). */

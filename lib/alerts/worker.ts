@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/env";
 
 /**
  * The in-process delivery worker: outside tests, the first alert or webhook activity of a process
@@ -17,7 +18,8 @@ function state(): State {
 }
 
 function enabled(): boolean {
-  return process.env.NODE_ENV !== "test" && process.env.WEBHOOK_WORKER !== "off";
+  const config = env();
+  return config.NODE_ENV !== "test" && config.WEBHOOK_WORKER !== "off";
 }
 
 async function runOnce(): Promise<void> {

@@ -9,3 +9,11 @@ export function describeDevice(userAgent: string | null): string {
   if (!browser && !os) return userAgent.slice(0, 60);
   return os ? `${browser || "Browser"} on ${os}` : browser;
 }
+
+/** Browser family + operating system + device type, for "a device never seen": a browser update is not a new device. */
+export function deviceKey(userAgent: string | null | undefined): string | null {
+  if (!userAgent) return null;
+  const r = new UAParser(userAgent).getResult();
+  const key = [r.browser.name ?? "", r.os.name ?? "", r.device.type ?? "desktop"].join("|");
+  return key === "||desktop" ? userAgent.slice(0, 120) : key;
+}

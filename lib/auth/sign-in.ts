@@ -13,6 +13,7 @@ import { accountStatus, ipBlockedUntil, unknownAddressStatus } from "@/lib/defen
 import { recordSignInSuccess } from "@/lib/defense/success";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
+import { recordAccountEvent } from "./audit";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { createSession, pruneExpiredSessions, revokeSessionByToken } from "./session";
 
@@ -112,16 +113,7 @@ export async function signIn(
   if (!mfaRequired) {
     // A full session: the sign-in is complete. (With a second factor, lib/mfa does both after it.)
     await recordSignInSuccess(db, user.id);
-    await recordAudit(db, {
-      organizationId: membership.organizationId,
-      actorUserId: user.id,
-      action: "auth.sign_in",
-      result: "success",
-      targetType: "user",
-      targetId: user.id,
-      ...auditRequestFields(meta),
-      metadata: { method: "password", secondFactor: false },
-    });
+    await recordAccountEvent(db, { action: "auth.sign_in", userId: user.id, organizationId: membership.organizationId, metadata: { method: "password", secondFactor: false } }, meta);
   }
   return { ok: true, token, userId: user.id, mfaRequired };
 }

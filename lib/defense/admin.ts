@@ -11,7 +11,7 @@ import { authorize } from "@/lib/rbac/authorize";
 import { getMembership } from "@/lib/rbac/members";
 import { assertNotAbove } from "@/lib/rbac/rules";
 import { loadRoleTree } from "@/lib/rbac/tree-queries";
-import { recordAccountEvent } from "./audit";
+import { recordDefenseEvent } from "./audit";
 import { clearAccountDefense } from "./unlock";
 
 export type DefendedAccount = {
@@ -74,7 +74,7 @@ export async function adminUnlockAccount(db: Database, ctx: SessionContext, user
     assertNotAbove(ctx, await loadRoleTree(tx, ctx.organization.id), member.roleId, "this member");
     const cleared = await clearAccountDefense(tx, userId);
     if (!cleared.wasLocked && !cleared.wasSuspended) throw badRequest("This account is not locked or suspended.");
-    await recordAccountEvent(tx, {
+    await recordDefenseEvent(tx, {
       userId,
       action: "defense.account_unlocked",
       actorUserId: ctx.user.id,

@@ -1,18 +1,8 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
-import { memberships } from "@/db/schema";
 import { auditRequestFields, recordAudit, type AuditAction, type AuditMetadata, type AuditResult } from "@/lib/audit";
 import type { RequestMeta } from "@/lib/http/request-meta";
-
-/** The organizations whose administrators should hear about this account: where it is an active member. */
-export async function activeOrganizationsOf(db: Database, userId: string): Promise<string[]> {
-  const rows = await db
-    .select({ organizationId: memberships.organizationId })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.status, "active")));
-  return rows.map((r) => r.organizationId);
-}
+import { activeOrganizationIds } from "@/lib/orgs/active";
 
 /**
  * One rule for account-level defense events (lock, suspension, unlock): the account belongs to no
@@ -20,7 +10,7 @@ export async function activeOrganizationsOf(db: Database, userId: string): Promi
  * organization the user is an active member of (so each organization's admins see it and its
  * alert rules fire). The same metadata goes everywhere.
  */
-export async function recordAccountEvent(
+export async function recordDefenseEvent(
   db: Database,
   input: {
     userId: string;
@@ -31,7 +21,7 @@ export async function recordAccountEvent(
     metadata?: AuditMetadata;
   },
 ): Promise<void> {
-  const orgs = await activeOrganizationsOf(db, input.userId);
+  const orgs = await activeOrganizationIds(db, input.userId);
   for (const organizationId of [null, ...orgs]) {
     await recordAudit(db, {
       organizationId,

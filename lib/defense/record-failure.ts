@@ -6,7 +6,7 @@ import { recordAudit, auditRequestFields } from "@/lib/audit";
 import { revokeAllSessions } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { recordAccountEvent } from "./audit";
+import { recordDefenseEvent } from "./audit";
 import { pruneAuthFailures } from "./prune";
 import { hostCidr, IP_WINDOW_MS, ipBlockMs, ipFailuresPerHour, lockAfter, lockWaitMs, suspendAfter, SUSPEND_WINDOW_MS } from "./thresholds";
 import { sendUnlockMail } from "./unlock-mail";
@@ -78,7 +78,7 @@ async function applyAccountRules(tx: Database, state: typeof accountDefense.$inf
     await tx.update(accountDefense).set({ suspendedAt: t, lockedUntil: null }).where(eq(accountDefense.userId, userId));
     // Every session ends, the half-finished (MFA-pending) ones too: nothing more to guess against.
     await revokeAllSessions(tx, userId);
-    await recordAccountEvent(tx, {
+    await recordDefenseEvent(tx, {
       userId,
       action: "defense.account_suspended",
       actorUserId: null,
@@ -92,7 +92,7 @@ async function applyAccountRules(tx: Database, state: typeof accountDefense.$inf
     const level = state.consecutiveFailures - lockAfter() + 1;
     const until = new Date(t.getTime() + lockWaitMs(level));
     await tx.update(accountDefense).set({ lockLevel: level, lockedUntil: until }).where(eq(accountDefense.userId, userId));
-    await recordAccountEvent(tx, {
+    await recordDefenseEvent(tx, {
       userId,
       action: "defense.account_locked",
       actorUserId: null,

@@ -10,7 +10,7 @@ import { badRequest } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { passwordChangedMail, sendMail } from "@/lib/mail";
 import { consume } from "@/lib/ratelimit";
-import { recordAccountEvent } from "./audit";
+import { recordDefenseEvent } from "./audit";
 import { INVALID_UNLOCK_LINK } from "./messages";
 import { accountStatus } from "./status";
 import { sendUnlockMail, UNLOCK_TOKEN_PURPOSE } from "./unlock-mail";
@@ -53,7 +53,7 @@ export async function unlockWithToken(db: Database, input: { token: string; pass
       .where(eq(users.id, userId));
     const cleared = await clearAccountDefense(tx, userId);
     const revoked = await revokeAllSessions(tx, userId);
-    await recordAccountEvent(tx, {
+    await recordDefenseEvent(tx, {
       userId,
       action: "defense.account_unlocked",
       actorUserId: userId,
