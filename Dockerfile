@@ -40,6 +40,9 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0
+# pg_dump / pg_restore for backups (/api/cron/backup): their major version must match the server's.
+ARG PG_CLIENT=postgresql-client-15
+RUN apt-get update && apt-get install -y --no-install-recommends ${PG_CLIENT} && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 1001 chargekeep \
  && useradd --system --uid 1001 --gid chargekeep --home-dir /app --shell /usr/sbin/nologin chargekeep
 # Root owns the code (read-only to the app user). Writable: .next/cache (Next's own cache) and
@@ -53,6 +56,8 @@ RUN mkdir -p .next/cache .data \
  && chown chargekeep:chargekeep .next/cache .data
 USER chargekeep
 EXPOSE 3000
+# SFTP (lib/sftp) runs in the same process; publish it with -e SFTP_HOST=0.0.0.0 -p 2222:2222.
+EXPOSE 2222
 # The image has no curl or wget: probe with Node's fetch. /api/health answers 503 when the database is unreachable.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and wasm packages must stay outside the server bundle (see STACK-NOTES).
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "nodemailer"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "nodemailer", "ssh2"],
   experimental: {
     // forbidden(): pages answer 403 with app/forbidden.tsx when a permission is missing.
     authInterrupts: true,

@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { BASE_URL, E2E_PORT, OUTBOX_DIR_REL, PGLITE_DIR_REL } from "./e2e/support/paths";
+import { appSandboxEnv, sandboxBankCommand, sandboxBankEnv, SANDBOX_BANK_URLS } from "./e2e/support/sandbox-bank";
 
 /**
  * End-to-end suite against the PRODUCTION build in .next-e2e (built beforehand by the test script:
@@ -8,6 +9,8 @@ import { BASE_URL, E2E_PORT, OUTBOX_DIR_REL, PGLITE_DIR_REL } from "./e2e/suppor
  * CI passes DATABASE_URL to run against Postgres instead.
  */
 const serverEnv: Record<string, string> = {
+  // The SFTP server has its own tests with real clients; parallel e2e servers must not fight over its port.
+  SFTP_SERVER: "off",
   NODE_ENV: "production",
   NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
   PORT: String(E2E_PORT),
@@ -28,6 +31,8 @@ const serverEnv: Record<string, string> = {
   // Same test key as tests/setup.ts: in CI both suites share one Postgres database and its keyring.
   MASTER_KEY: process.env.MASTER_KEY ?? Buffer.alloc(32, "chargekeep-test-master-key").toString("base64"),
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  // The sandbox bank started below (e2e/support/sandbox-bank.ts), offered as Northwind and Harbor.
+  ...appSandboxEnv,
 };
 
 export default defineConfig({
@@ -53,16 +58,29 @@ export default defineConfig({
     actionTimeout: 10_000,
     navigationTimeout: 15_000,
   },
-  webServer: {
-    // Wipe the database folder and the outbox, then start the server (see e2e/support/reset-state.ts).
-    command: "npx tsx e2e/support/reset-state.ts && npx tsx scripts/server.ts",
-    url: `${BASE_URL}/api/health`,
-    env: serverEnv,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    // SIGTERM lets scripts/server.ts close the database cleanly instead of being killed.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-  },
+  webServer: [
+    {
+      // Wipe the database folder and the outbox, then start the server (see e2e/support/reset-state.ts).
+      command: "npx tsx e2e/support/reset-state.ts && npx tsx scripts/server.ts",
+      url: `${BASE_URL}/api/health`,
+      env: serverEnv,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      // SIGTERM lets scripts/server.ts close the database cleanly instead of being killed.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+    {
+      // The sandbox bank (two issuers) on its own ports, with the e2e origin's callback registered.
+      command: sandboxBankCommand,
+      url: `${SANDBOX_BANK_URLS.northwind}/.well-known/openid-configuration`,
+      env: sandboxBankEnv,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+  ],
 });

@@ -26,6 +26,22 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: "encrypt/decrypt throughput vs raw AES-GCM; reading 10,000 rows with 3 encrypted columns vs plaintext",
     run: async () => (await import("./crypto")).measureCryptoBench(),
   },
+  "bank-sync": {
+    description: "initial sync of 100,000 sandbox-bank transactions, incremental +1,000, retained memory 10k vs 100k",
+    run: async () => (await import("./bank-sync")).runBankSyncBench(),
+  },
+  backup: {
+    description: "backup/restore MB/s at 100k and 1M bank transactions; peak RSS flat",
+    run: async () => (await import("./backup")).runBackupBench(),
+  },
+  sftp: {
+    description: "SFTP storage MB/s with encryption at rest vs pass-through, end to end over ssh2, peak RSS for a 1 GB file",
+    run: async () => (await import("./sftp")).runSftpBench(),
+  },
+  reports: {
+    description: "dashboard queries and the transaction table at 1M transactions in one organization (p50/p95)",
+    run: async () => (await import("./reports")).runReportsBench(),
+  },
   audit: {
     description: "audit events recorded per second through the hash chain (1 and 8 writers); log page query p50/p95 at 1M events",
     run: async () => (await import("./audit")).runAuditBench(),

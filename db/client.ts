@@ -2,12 +2,16 @@ import "server-only";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { SQL } from "drizzle-orm";
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
+
+/** Extensions the migrations create (pg_trgm: transaction search). Every PGlite opened on our data needs them. */
+export const PGLITE_EXTENSIONS = { pg_trgm };
 
 /** Both drivers expose the same query builder; code is written once against this type. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -102,7 +106,7 @@ export function openDatabase(config: DbConfig): DbHandle {
     mkdirSync(config.pgliteDir, { recursive: true });
     release = acquirePgliteLock(config.pgliteDir);
   }
-  const client = inMemory ? new PGlite() : new PGlite(config.pgliteDir);
+  const client = inMemory ? new PGlite({ extensions: PGLITE_EXTENSIONS }) : new PGlite(config.pgliteDir, { extensions: PGLITE_EXTENSIONS });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,

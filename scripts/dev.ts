@@ -1,8 +1,11 @@
 /**
  * `npm run dev`: the one-command local ChargeKeep. Embedded PGlite under .data/, migrations
  * applied on boot, the demo organization seeded (its owner's password printed once), mail to the
- * dev outbox (/dev/outbox), and a MASTER_KEY generated into .env.local on first run.
+ * dev outbox (/dev/outbox), a MASTER_KEY generated into .env.local on first run, the sandbox bank
+ * (sandbox-bank/, two institutions on ports 4010 and 4011) in a child process beside the app, and the
+ * SFTP server (port 2222) inside the app's process.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
@@ -26,8 +29,30 @@ function ensureDevMasterKey(): void {
   );
 }
 
+/**
+ * The sandbox bank is a separate process with its own configuration: it gets only SANDBOX_BANK_*
+ * variables (and PATH), never the app's secrets.
+ */
+function startSandboxBank(): void {
+  if (process.env.SANDBOX_INSTITUTIONS === "off") return;
+  const own = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("SANDBOX_BANK_")));
+  const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  const callback = `${appUrl.replace(/\/$/, "")}/api/banking/callback`;
+  const extra = [own.SANDBOX_BANK_EXTRA_REDIRECT_URIS, callback].filter(Boolean).join(",");
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox-bank/server.ts"], {
+    env: { PATH: process.env.PATH ?? "", ...own, SANDBOX_BANK_EXTRA_REDIRECT_URIS: extra } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code) => {
+    // Ports taken (a sandbox bank already running) is fine; anything else is worth a line.
+    if (code) console.log(`  The sandbox bank stopped (exit ${code}); bank connections to it will fail until it runs (npm run sandbox-bank).`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "exit"] as const) process.once(signal, () => child.kill("SIGTERM"));
+}
+
 mkdirSync(".data", { recursive: true });
 ensureDevMasterKey();
 process.env.SEED_DEMO ??= "true";
+startSandboxBank();
 process.argv.push("--dev");
 await import("./server");

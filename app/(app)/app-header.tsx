@@ -6,7 +6,7 @@ import { signOutAction, switchOrganizationAction } from "./actions";
 
 type Org = { id: string; name: string; role: string };
 
-export function AppHeader(props: { userName: string; activeOrgId: string; orgs: Org[]; isOperator: boolean; showAdmin: boolean; showMfaPolicy: boolean }) {
+export function AppHeader(props: { userName: string; activeOrgId: string; orgs: Org[]; isOperator: boolean; showAdmin: boolean; showMfaPolicy: boolean; nav: { transactions: boolean; connections: boolean; transfers: boolean; backups: boolean } }) {
   const [, signOut] = useActionState(signOutAction, undefined);
   const [switchState, switchOrg] = useActionState(switchOrganizationAction, undefined);
   return (
@@ -17,11 +17,15 @@ export function AppHeader(props: { userName: string; activeOrgId: string; orgs: 
         </Link>
         <nav aria-label="Main" className="flex gap-4 text-sm">
           <Link href="/dashboard">Dashboard</Link>
+          {props.nav.transactions ? <Link href="/transactions">Transactions</Link> : null}
+          {props.nav.connections ? <Link href="/connections">Banks</Link> : null}
+          {props.nav.transfers ? <Link href="/transfers">File transfer</Link> : null}
           <Link href="/settings/sessions">Sessions</Link>
           <Link href="/settings/security">Security</Link>
           <Link href="/settings/organizations">Organizations</Link>
           {props.showAdmin ? <Link href="/admin/members">Admin</Link> : null}
           {props.showMfaPolicy ? <Link href="/settings/mfa-policy">MFA policy</Link> : null}
+          {props.nav.backups ? <Link href="/admin/backups">Backups</Link> : null}
           {props.isOperator ? <Link href="/admin/contact-messages">Contact messages</Link> : null}
         </nav>
         <form action={switchOrg} className="ml-auto flex items-center gap-2 text-sm">

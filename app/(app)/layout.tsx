@@ -22,6 +22,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         isOperator={ctx.user.isOperator}
         showAdmin={ctx.permissions.has("members:read")}
         showMfaPolicy={ctx.permissions.has("security:manage")}
+        nav={{
+          transactions: ctx.permissions.has("reports:read"),
+          connections: ctx.permissions.has("bank_connections:read"),
+          transfers: ctx.permissions.has("transfers:use"),
+          backups: ctx.permissions.has("backups:read"),
+        }}
       />
       {inGrace && !onSecurityPage ? (
         <div role="status" className="border-b border-amber-200 bg-amber-50" data-testid="mfa-grace-banner">

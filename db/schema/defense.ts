@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./identity";
 
-export const AUTH_FAILURE_KINDS = ["password", "totp", "webauthn", "recovery_code"] as const;
+export const AUTH_FAILURE_KINDS = ["password", "totp", "webauthn", "recovery_code", "ssh_key"] as const;
 export type AuthFailureKind = (typeof AUTH_FAILURE_KINDS)[number];
 
 /**

@@ -7,3 +7,6 @@ export * from "./audit";
 export * from "./alerts";
 export * from "./firewall";
 export * from "./defense";
+export * from "./banking";
+export * from "./backup";
+export * from "./sftp";

@@ -3,8 +3,11 @@ import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
+import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
+import { startSftpServer } from "@/lib/sftp";
+import { startSyncScheduler } from "@/lib/sync";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -34,5 +37,25 @@ export async function bootstrap(): Promise<void> {
       );
     }
   }
+  // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
+  await ensureSandboxInstitutions(handle.db);
+  startSyncScheduler();
+  if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
+}
+
+/**
+ * The SFTP server runs inside the app's process (PGlite allows one process per data directory).
+ * A taken port is reported, not fatal: the web app is still useful without file transfer.
+ */
+async function startSftpBeside(host: string, port: number): Promise<void> {
+  const key = Symbol.for("chargekeep.sftp.server");
+  const g = globalThis as { [k: symbol]: unknown };
+  if (g[key]) return;
+  try {
+    g[key] = await startSftpServer({ host, port });
+    console.log(`  SFTP on ${host}:${port} (key-only; fingerprint on the File transfer page).`);
+  } catch (error) {
+    console.error(`  SFTP server not started on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

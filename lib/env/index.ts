@@ -55,7 +55,7 @@ export const envSchema = z
     WEBAUTHN_ORIGINS: emptyAsUnset(z.string().min(1)),
     /** Sensitive actions want a second factor from within this many minutes (step-up). */
     MFA_STEP_UP_MINUTES: positiveInt(5),
-    /** Bearer secret for /api/cron/alerts (Vercel Cron, Heroku Scheduler); unset: that route answers 404. */
+    /** Bearer secret for /api/cron/alerts, /api/cron/sync and /api/cron/backup (Vercel Cron, Heroku Scheduler); unset: they answer 404. */
     CRON_SECRET: emptyAsUnset(z.string().min(32, "CRON_SECRET must be at least 32 characters")),
     /** "off": no in-process webhook delivery interval (cron only). */
     WEBHOOK_WORKER: z.enum(["on", "off"]).default("on"),
@@ -69,6 +69,40 @@ export const envSchema = z
     DEFENSE_IP_FAILURES_PER_HOUR: positiveInt(50),
     /** Multiplies every per-IP rate limit: raise it where many people share one address (an office NAT, a test suite on loopback). */
     RATE_LIMIT_IP_MULTIPLIER: positiveInt(1),
+    // Bank connections (lib/banking, lib/sync, docs/banking.md).
+    /** "on": the two sandbox institutions (sandbox-bank/) are offered; never on in production unless asked. */
+    SANDBOX_INSTITUTIONS: z.enum(["on", "off"]).optional(),
+    /** Address the sandbox institutions' issuers run on (the README's start command starts them). */
+    SANDBOX_BANK_URL_NORTHWIND: z.url().default("http://127.0.0.1:4010"),
+    SANDBOX_BANK_URL_HARBOR: z.url().default("http://127.0.0.1:4011"),
+    /** Scheduled sync: each active connection at most this often. */
+    BANK_SYNC_INTERVAL_MINUTES: positiveInt(60),
+    /** "off": no in-process sync scheduler (use /api/cron/sync from a scheduler). */
+    BANK_SYNC_SCHEDULER: z.enum(["on", "off"]).default("on"),
+    /** Each incremental sync re-reads this many days back, to catch pending→posted and removals. */
+    BANK_SYNC_WINDOW_DAYS: positiveInt(14),
+    // Storage shared by backups and SFTP (lib/storage): S3-compatible object storage for s3:// locations.
+    S3_ENDPOINT: emptyAsUnset(z.url()),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_ACCESS_KEY_ID: emptyAsUnset(z.string().min(1)),
+    S3_SECRET_ACCESS_KEY: emptyAsUnset(z.string().min(1)),
+    /** MinIO and most self-hosted S3 gateways want path-style addressing. */
+    S3_FORCE_PATH_STYLE: bool,
+    // Backups (lib/backup, README "Backups").
+    /** Comma-separated locations, each written in full: directories ("file:" optional) and/or s3://bucket/prefix. */
+    BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
+    BACKUP_KEEP_DAILY: positiveInt(7),
+    BACKUP_KEEP_WEEKLY: positiveInt(4),
+    BACKUP_KEEP_MONTHLY: positiveInt(6),
+    // SFTP (lib/sftp, sftp-server/, README "File transfer").
+    /** "off": the README's start command does not start the SFTP server beside the app. */
+    SFTP_SERVER: z.enum(["on", "off"]).default("on"),
+    SFTP_HOST: z.string().min(1).default("127.0.0.1"),
+    SFTP_PORT: positiveInt(2222),
+    /** Where encrypted file bytes live: a directory or s3://bucket/prefix. */
+    SFTP_STORAGE: z.string().min(1).default(".data/sftp"),
+    SFTP_QUOTA_BYTES: positiveInt(5 * 1024 ** 3),
+    SFTP_MAX_FILE_BYTES: positiveInt(2 * 1024 ** 3),
   })
   .superRefine((v, ctx) => {
     if (v.NODE_ENV === "production" && !v.DATABASE_URL && process.env.ALLOW_PGLITE_IN_PRODUCTION !== "1") {

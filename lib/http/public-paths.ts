@@ -14,6 +14,8 @@ const PUBLIC_EXACT = new Set([
   "/api/ping",
   "/api/contact",
   "/api/cron/alerts", // a scheduler has no session: the route checks its CRON_SECRET bearer itself
+  "/api/cron/sync", // the same
+  "/api/cron/backup", // the same
   "/api/auth/sign-in",
   "/api/auth/passkey/options", // passwordless sign-in (WebAuthn): added by the WebAuthn work, see its report
   "/api/auth/passkey/verify",

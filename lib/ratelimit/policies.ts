@@ -38,6 +38,10 @@ export const policies = {
   "recovery-email-user": { limit: 5, window: "1 h", failMode: "open", message: "Too many recovery e-mails requested." },
   "contact-ip": { limit: 5, window: "1 h", failMode: "open", perIp: true, message: "Too many messages from this network." },
   "export-user": { limit: 10, window: "1 h", failMode: "open", message: "Too many exports." },
+  "bank-connect-user": { limit: 20, window: "1 h", failMode: "closed", message: "Too many bank connection attempts." },
+  "bank-sync-user": { limit: 12, window: "1 h", failMode: "open", message: "Too many sync requests." },
+  "sftp-auth-ip": { limit: 30, window: "5 m", failMode: "closed", perIp: true, message: "Too many SFTP sign-in attempts from this network." },
+  "sftp-auth-key": { limit: 10, window: "15 m", failMode: "closed", message: "Too many SFTP sign-in attempts with this key." },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

@@ -9,7 +9,7 @@ export const BUILT_IN_ROLES: { key: string; name: string; description: string; g
     key: "owner",
     name: "Owner",
     description: "Everything, including security settings and the organization itself.",
-    grants: ["security:manage", "organization:manage"],
+    grants: ["security:manage", "organization:manage", "backups:read"],
   },
   {
     key: "admin",

@@ -19,6 +19,7 @@ export const PERMISSIONS = {
   "security:manage": "Change security settings: MFA policy, network rules, webhooks.",
   "organization:manage": "Rename the organization and manage its settings.",
   "transfers:use": "Upload statements and download exports over SFTP.",
+  "backups:read": "See when ChargeKeep last backed up its database and last proved a restore.",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,8 @@ const PUBLIC_ROUTES = new Set([
   "/api/ping",
   "/api/contact",
   "/api/cron/alerts",
+  "/api/cron/sync",
+  "/api/cron/backup",
   "/api/auth/sign-in",
   "/api/auth/passkey/options",
   "/api/auth/passkey/verify",

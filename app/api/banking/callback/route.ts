@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { getDb } from "@/db";
+import { completeConnection } from "@/lib/banking";
+import { env } from "@/lib/env";
+import { route } from "@/lib/http";
+import { loggableError } from "@/lib/http/log";
+import { parseOrThrow } from "@/lib/http/zod-errors";
+import { requestSync } from "@/lib/sync";
+
+export const dynamic = "force-dynamic";
+
+// The bank's answer: a code (or an error) with our state, and RFC 9207's iss. Bounded, nothing else read.
+const callbackQuerySchema = z.object({
+  state: z.string().max(512, "The bank's answer is malformed.").optional(),
+  code: z.string().max(4096, "The bank's answer is malformed.").optional(),
+  iss: z.string().max(2048, "The bank's answer is malformed.").optional(),
+  error: z.string().max(256, "The bank's answer is malformed.").optional(),
+  error_description: z.string().max(2048, "The bank's answer is malformed.").optional(),
+});
+
+function back(path: string): Response {
+  // 303 so the browser GETs the page; no-referrer so the one-time code in this URL goes nowhere.
+  return new Response(null, {
+    status: 303,
+    headers: { location: new URL(path, env().APP_URL).href, "cache-control": "no-store", "referrer-policy": "no-referrer" },
+  });
+}
+
+/**
+ * GET /api/banking/callback: where the bank sends the browser back. Needs the session that started
+ * the attempt (bank_connections:manage); lib/banking does every check and audits every refusal.
+ */
+export const GET = route({ auth: true, permission: "bank_connections:manage" }, async ({ req, session, meta }) => {
+  const url = new URL(req.url);
+  parseOrThrow(callbackQuerySchema, Object.fromEntries(url.searchParams));
+  const outcome = await completeConnection(getDb(), session, url, meta);
+  if (!outcome.ok) return back(`/connections?notice=${outcome.notice}`);
+  try {
+    requestSync(outcome.connectionId, outcome.reauthorized ? "manual" : "initial");
+  } catch (e) {
+    // The connection is saved; the scheduler picks it up (next_sync_at is now) if this start failed.
+    console.error(`[${meta.requestId}] could not start the first sync`, loggableError(e));
+  }
+  return back(`/connections/${outcome.connectionId}?notice=${outcome.reauthorized ? "reauthorized" : "connected"}`);
+});

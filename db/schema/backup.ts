@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const BACKUP_RUN_KINDS = ["backup", "verify", "restore", "prune"] as const;
+export const BACKUP_RUN_STATUSES = ["running", "succeeded", "partial", "failed"] as const;
+
+/**
+ * Platform-wide record of every backup, verification, restore and prune (the status page reads it).
+ * The backups themselves live in the targets with their manifests; this is the history.
+ */
+export const backupRuns = pgTable(
+  "backup_runs",
+  {
+    id: uuid("id").primaryKey().$defaultFn(() => randomUUID()),
+    kind: text("kind", { enum: BACKUP_RUN_KINDS }).notNull(),
+    /** The backup's name in the targets (e.g. "20261124T101500Z-3f9a"). */
+    backupName: text("backup_name"),
+    /** cron | cli | admin */
+    trigger: text("trigger").notNull(),
+    status: text("status", { enum: BACKUP_RUN_STATUSES }).notNull().default("running"),
+    bytes: bigint("bytes", { mode: "number" }),
+    /** Per-target results, table counts and checksums: never a key. */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    error: text("error"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("backup_runs_kind_started_idx").on(t.kind, t.startedAt.desc())],
+);

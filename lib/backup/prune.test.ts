@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { backupRuns } from "@/db/schema";
+import { fileStore } from "@/lib/storage";
+import { expectAudited } from "@/tests/audit";
+import { listBackups, pruneBackups, selectKept } from ".";
+
+const root = mkdtempSync(join(tmpdir(), "ck-backup-prune-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const at = (iso: string) => `${iso.replace(/[-:]/g, "")}-${randomBytes(2).toString("hex")}`;
+
+async function fakeBackup(store: ReturnType<typeof fileStore>, name: string, complete = true) {
+  await store.put(`${name}/backup.ckb`, Readable.from([Buffer.from("x")]));
+  if (complete) await store.put(`${name}/manifest.json`, Readable.from([Buffer.from("{}")]));
+}
+
+describe("retention (backup:prune)", () => {
+  it("V14.2.7 keeps the newest of each of the last N days, weeks and months", () => {
+    const names = ["2026-03-10T02:30:00Z", "2026-03-10T01:00:00Z", "2026-03-09T02:30:00Z", "2026-03-02T02:30:00Z", "2026-02-27T02:30:00Z", "2026-02-01T02:30:00Z", "2026-01-15T02:30:00Z"];
+    const backups = names.map((n) => ({ name: n, createdAt: new Date(n) }));
+    const kept = selectKept(backups, { daily: 2, weekly: 2, monthly: 3 }, []);
+    // days: 03-10, 03-09; weeks: W11 (03-10), W10 (03-02); months: 03, 02 (02-27), 01 (01-15).
+    expect([...kept].sort()).toEqual(["2026-01-15T02:30:00Z", "2026-02-27T02:30:00Z", "2026-03-02T02:30:00Z", "2026-03-09T02:30:00Z", "2026-03-10T02:30:00Z"]);
+  });
+
+  it("V14.2.7 V16.3.3 prunes every target, never deletes the only verified backup, and records backup.pruned", async () => {
+    const a = fileStore(join(root, "a"));
+    const b = fileStore(join(root, "b"));
+    const verified = at("2025-06-15T02:30:00Z");
+    const days = Array.from({ length: 10 }, (_, i) => at(`2026-03-${String(i + 1).padStart(2, "0")}T02:30:00Z`));
+    const early = at("2026-03-10T01:00:00Z");
+    const partialOld = at("2026-02-20T02:30:00Z");
+    for (const store of [a, b]) {
+      for (const name of [verified, ...days, early]) await fakeBackup(store, name);
+      await fakeBackup(store, partialOld, false);
+    }
+    await getDb().insert(backupRuns).values({ kind: "verify", trigger: "cli", status: "succeeded", backupName: verified, finishedAt: new Date() });
+    const result = await pruneBackups(getDb(), { trigger: "cli", keep: { daily: 2, weekly: 1, monthly: 1 }, targets: [a, b] });
+    expect(result.kept.sort()).toEqual([verified, days[8]!, days[9]!].sort());
+    expect(result.deleted.sort()).toEqual([...days.slice(0, 8), early, partialOld].sort());
+    for (const store of [a, b]) expect((await listBackups([store])).map((x) => x.name).sort()).toEqual([verified, days[8]!, days[9]!].sort());
+    await expectAudited(getDb(), { action: "backup.pruned", organizationId: null, result: "success", metadata: { run: result.runId, deleted: 10, kept: 3 } });
+  });
+});

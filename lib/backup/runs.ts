@@ -1,0 +1,73 @@
+import "server-only";
+import { and, desc, eq } from "drizzle-orm";
+import type { Database } from "@/db";
+import { backupRuns, BACKUP_RUN_KINDS, BACKUP_RUN_STATUSES } from "@/db/schema";
+import { recordAudit, type AuditMetadata } from "@/lib/audit";
+import type { AuditAction } from "@/lib/audit/catalogue";
+import { now } from "@/lib/clock";
+
+export type RunKind = (typeof BACKUP_RUN_KINDS)[number];
+export type RunStatus = (typeof BACKUP_RUN_STATUSES)[number];
+export type RunTrigger = "cron" | "cli" | "admin";
+
+export async function startRun(db: Database, kind: RunKind, trigger: RunTrigger, backupName: string | null = null): Promise<string> {
+  const [row] = await db.insert(backupRuns).values({ kind, trigger, backupName, startedAt: now() }).returning({ id: backupRuns.id });
+  return row!.id;
+}
+
+export type RunOutcome = {
+  status: Exclude<RunStatus, "running">;
+  backupName?: string | null;
+  bytes?: number | null;
+  details?: Record<string, unknown>;
+  error?: string | null;
+};
+
+/** Closes the run and records its audit event in the same transaction (platform chain). */
+export async function finishRun(db: Database, id: string, outcome: RunOutcome, audit: { action: AuditAction; metadata: AuditMetadata }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(backupRuns)
+      .set({
+        status: outcome.status,
+        ...(outcome.backupName !== undefined ? { backupName: outcome.backupName } : {}),
+        bytes: outcome.bytes ?? null,
+        details: outcome.details ?? {},
+        error: outcome.error?.slice(0, 2000) ?? null,
+        finishedAt: now(),
+      })
+      .where(eq(backupRuns.id, id));
+    await recordAudit(tx as unknown as Database, {
+      organizationId: null,
+      actorUserId: null,
+      action: audit.action,
+      result: outcome.status === "failed" ? "failure" : "success",
+      targetType: "backup",
+      targetId: outcome.backupName ?? undefined,
+      metadata: { run: id, status: outcome.status, ...audit.metadata },
+    });
+  });
+}
+
+/** Names of backups a verification restored successfully, newest first. */
+export async function verifiedBackupNames(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ name: backupRuns.backupName })
+    .from(backupRuns)
+    .where(and(eq(backupRuns.kind, "verify"), eq(backupRuns.status, "succeeded")));
+  return rows.map((r) => r.name).filter((n): n is string => !!n).sort().reverse();
+}
+
+export async function recentRuns(db: Database, limit = 50) {
+  return db.select().from(backupRuns).orderBy(desc(backupRuns.startedAt)).limit(limit);
+}
+
+export async function lastRun(db: Database, kind: RunKind, status?: RunStatus) {
+  const where = status ? and(eq(backupRuns.kind, kind), eq(backupRuns.status, status)) : eq(backupRuns.kind, kind);
+  const [row] = await db.select().from(backupRuns).where(where).orderBy(desc(backupRuns.startedAt)).limit(1);
+  return row ?? null;
+}
+
+export function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import { fileStore } from "./file-store";
+import { s3Store } from "./s3-store";
+import type { ObjectStore } from "./types";
+
+export { fileStore } from "./file-store";
+export { parseS3Location, s3ClientFromEnv, s3Store } from "./s3-store";
+export { assertKey, ObjectNotFoundError, type ObjectStore, type StoredObject } from "./types";
+
+/**
+ * A location from configuration: `s3://bucket/prefix` (S3-compatible, S3_* settings) or a directory
+ * (`file:` prefix optional).
+ */
+export function openStore(location: string): ObjectStore {
+  if (location.startsWith("s3://")) return s3Store(location);
+  return fileStore(location.replace(/^file:/, ""));
+}
