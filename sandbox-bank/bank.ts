@@ -110,6 +110,16 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
       accessTokenTtlSeconds: o.accessTokenTtlSeconds,
       adapter: adapterFor(store),
     });
+    // Tell the client when the consent ends, as real open-banking APIs do (FDX consent, PSD2
+    // "access valid until"): an extra `consent_expires_at` (epoch seconds) in every token response.
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as { access_token?: unknown } | undefined;
+      if (ctx.path !== "/token" || ctx.status !== 200 || !body || typeof body.access_token !== "string") return;
+      const grantId = grantIdOf(body.access_token);
+      const consent = grantId ? consents.get(grantId) : undefined;
+      if (consent) Object.assign(body, { consent_expires_at: Math.floor(consent.expiresMs / 1000) });
+    });
     // Revocation at the bank's endpoint (the app's disconnect) ends the consent too.
     provider.on("grant.revoked", (_ctx, grantId) => consents.update(String(grantId), { state: "revoked" }));
     const state: InstitutionState = {
@@ -141,4 +151,14 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
       );
     },
   };
+}
+
+/** The grant id our own access token carries (a JWT we just signed: read, not verified). */
+function grantIdOf(jwt: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as { grant_id?: unknown };
+    return typeof claims.grant_id === "string" ? claims.grant_id : undefined;
+  } catch {
+    return undefined;
+  }
 }

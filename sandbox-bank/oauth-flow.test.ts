@@ -27,6 +27,8 @@ describe("sandbox bank OAuth round trip", () => {
   it("V10.4.6 V10.3.1 completes code + PKCE through its own login and consent pages and serves the consented accounts", async () => {
     const tokens = await connect(northwind, { accounts: [CHECKING, CARD] });
     expect(tokens.refresh_token).toBeTruthy();
+    // the consent's end (90 days by default on the consent page), in every token response
+    expect(Math.abs(Number(tokens.consent_expires_at) * 1000 - (Date.now() + 90 * 86_400_000))).toBeLessThan(5 * 60_000);
     const claims = claimsOf(tokens.access_token);
     expect(claims.aud).toBe(northwind.bank.apiAudience);
     expect(claims.grant_id).toEqual(expect.any(String));

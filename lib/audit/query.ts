@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Database } from "@/db";
 import { auditEvents, memberships, organizations, users } from "@/db/schema";
 import { now } from "@/lib/clock";
-import { badRequest, notFound } from "@/lib/errors";
+import { notFound } from "@/lib/errors";
+import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http/cursor";
 import { AUDIT_ACTIONS, isAuditAction, type AuditSeverity } from "./catalogue";
 
 /**
@@ -108,22 +109,12 @@ const cursorSchema = z
   .strict();
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify({ d: c.d, t: c.t, s: c.s })).toString("base64url");
+  return encodeOpaqueCursor({ d: c.d, t: c.t, s: c.s });
 }
 
 /** A cursor someone edited is a 400 with a plain message: never an SQL error, never another page. */
 export function decodeCursor(raw: string): Cursor {
-  const invalid = () => badRequest("That page link is not valid. Start again from the newest events.");
-  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-  } catch {
-    throw invalid();
-  }
-  const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw invalid();
-  return parsed.data;
+  return decodeOpaqueCursor(raw, cursorSchema, "That page link is not valid. Start again from the newest events.");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -65,10 +65,12 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     expect(JSON.stringify(attempt)).not.toContain(state);
     await expectAudited(getDb(), { action: "bank_connection.started", organizationId: member.organizationId, actorUserId: member.user.id });
 
-    const res = await callCallback(await walkBank(northwind(), url.href, { accounts: [CHECKING, SAVINGS] }), member.token);
+    const res = await callCallback(await walkBank(northwind(), url.href, { accounts: [CHECKING, SAVINGS], duration: "30" }), member.token);
     const id = landing(res).split("/")[2]!.split("?")[0]!;
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     const conn = await connectionOf(id);
+    // the consent's end, as the bank reported it (30 days chosen on its consent page)
+    expect(Math.abs(conn.consentExpiresAt!.getTime() - (Date.now() + 30 * 86_400_000))).toBeLessThan(5 * 60_000);
     expect(conn).toMatchObject({ organizationId: member.organizationId, status: "active", createdBy: member.user.id, externalSubject: expect.any(String) });
     expect(conn.accessToken).not.toMatch(/^ey/);
     const access = open(conn.accessToken!, { table: "bank_connections", column: "access_token", rowId: id });

@@ -70,7 +70,8 @@ export function accessExpiry(tokens: { expires_in?: number }, at: Date): Date {
 /**
  * When the consent ends, if the bank says: non-standard but common token response members
  * (`consent_expires_at` in epoch seconds, `refresh_token_expires_in`). The sandbox bank sends
- * neither, so the connection shows "not reported" and learns of the end from invalid_grant.
+ * `consent_expires_at`; a bank that sends neither shows "not reported", and the end of consent
+ * then arrives as invalid_grant.
  */
 export function consentExpiry(tokens: Record<string, unknown>, at: Date): Date | null {
   const abs = tokens.consent_expires_at;

@@ -15,7 +15,14 @@ export async function readBodyLimited(req: Request, max = DEFAULT_MAX_BODY_BYTES
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) throw tooLarge(max);
   if (!req.body) return "";
-  const reader = req.body.getReader();
+  const bytes = await readStreamLimited(req.body, max);
+  if (!bytes) throw tooLarge(max);
+  return bytes.toString("utf8");
+}
+
+/** A whole stream, or null (the stream cancelled) once more than `max` bytes arrive: memory stays bounded. */
+export async function readStreamLimited(stream: ReadableStream<Uint8Array>, max: number): Promise<Buffer | null> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -24,11 +31,11 @@ export async function readBodyLimited(req: Request, max = DEFAULT_MAX_BODY_BYTES
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      throw tooLarge(max);
+      return null;
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export function formatSize(bytes: number): string {

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { bankAccounts, bankCategories, bankTransactions } from "@/db/schema/banking";
-import { badRequest } from "@/lib/errors";
+import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http/cursor";
 import { transactionConditions, type ReportFilters } from "./filters";
 
 /**
@@ -20,28 +20,18 @@ export type TransactionCursor = { d: "older" | "newer"; b: string; i: string };
 const cursorSchema = z
   .object({
     d: z.enum(["older", "newer"]),
-    b: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    b: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v))),
     i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
   })
   .strict();
 
 export function encodeCursor(c: TransactionCursor): string {
-  return Buffer.from(JSON.stringify({ d: c.d, b: c.b, i: c.i })).toString("base64url");
+  return encodeOpaqueCursor({ d: c.d, b: c.b, i: c.i });
 }
 
 /** An edited page link is a 400 with a plain sentence: never an SQL error, never someone else's page. */
 export function decodeCursor(raw: string): TransactionCursor {
-  const invalid = () => badRequest("That page link is not valid. Start again from the newest transactions.");
-  if (raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-  } catch {
-    throw invalid();
-  }
-  const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success || Number.isNaN(Date.parse(parsed.data.b))) throw invalid();
-  return parsed.data;
+  return decodeOpaqueCursor(raw, cursorSchema, "That page link is not valid. Start again from the newest transactions.");
 }
 
 export type TransactionRow = {

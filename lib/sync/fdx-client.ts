@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { readStreamLimited } from "@/lib/http/body";
 
 /**
  * A small client for the FDX-shaped read API: every response is zod-parsed (a bank is an untrusted
@@ -75,22 +76,10 @@ export class FdxShapeError extends Error {
 
 /** The body as JSON, refusing (undefined) one past MAX_RESPONSE_BYTES or not JSON. */
 async function readJson(res: Response): Promise<unknown> {
-  const reader = res.body?.getReader();
-  if (!reader) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
+  const bytes = res.body ? await readStreamLimited(res.body, MAX_RESPONSE_BYTES) : null;
+  if (!bytes) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
