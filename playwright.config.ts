@@ -11,6 +11,9 @@ import { appSandboxEnv, sandboxBankCommand, sandboxBankEnv, SANDBOX_BANK_URLS } 
 const serverEnv: Record<string, string> = {
   // The SFTP server has its own tests with real clients; parallel e2e servers must not fight over its port.
   SFTP_SERVER: "off",
+  // In CI the database is shared with the Vitest run, whose bank connections point at sandbox banks
+  // that are gone: the scheduler would keep retrying them. The round trip's initial sync is requested.
+  BANK_SYNC_SCHEDULER: "off",
   NODE_ENV: "production",
   NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-e2e",
   PORT: String(E2E_PORT),

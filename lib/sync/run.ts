@@ -47,7 +47,9 @@ const DAY_MS = 86_400_000;
 function logLine(e: unknown): string {
   if (!(e instanceof Error)) return typeof e;
   const cause = e.cause as { code?: unknown; message?: unknown } | undefined;
-  if (cause && typeof cause === "object" && typeof cause.code === "string") return `${e.name} (database ${cause.code}: ${String(cause.message).slice(0, 200)})`;
+  // A failed query and a failed fetch (the bank unreachable) both carry a cause with a code.
+  const where = e.message.startsWith("Failed query") ? "database " : "";
+  if (cause && typeof cause === "object" && typeof cause.code === "string") return `${e.name} (${where}${cause.code}: ${String(cause.message).slice(0, 200)})`;
   return e.message.startsWith("Failed query") ? e.name : `${e.name}: ${e.message.slice(0, 200)}`;
 }
 
