@@ -1,6 +1,7 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
+import { CHUNK_TAG_BYTES, openChunk, sealChunk } from "@/lib/crypto/chunk-aead";
 
 /**
  * The encrypted backup object: a sequence of frames, each one chunk sealed with AES-256-GCM.
@@ -14,7 +15,7 @@ import { Transform, type TransformCallback } from "node:stream";
  * bytes after it, is refused. Each chunk's plaintext is released only after its tag verified.
  */
 export const CHUNK_BYTES = 1024 * 1024;
-const TAG_BYTES = 16;
+const TAG_BYTES = CHUNK_TAG_BYTES;
 const HEADER_BYTES = 5;
 const FLAG_FINAL = 1;
 /** A frame is never larger than a chunk and its tag: a forged length cannot make us buffer more. */
@@ -27,12 +28,6 @@ export class BackupTamperedError extends Error {
   }
 }
 
-function nonce(index: number): Buffer {
-  const iv = Buffer.alloc(12);
-  iv.writeUIntBE(index, 6, 6);
-  return iv;
-}
-
 function aad(backupName: string, index: number, final: boolean): Buffer {
   return Buffer.from(`chargekeep-backup/v1|${backupName}|${index}|${final ? 1 : 0}`, "utf8");
 }
@@ -43,9 +38,7 @@ export function encryptStream(key: KeyObject, backupName: string, chunkBytes = C
   let pendingBytes = 0;
   let index = 0;
   const seal = (plain: Buffer, final: boolean): Buffer => {
-    const cipher = createCipheriv("aes-256-gcm", key, nonce(index), { authTagLength: TAG_BYTES });
-    cipher.setAAD(aad(backupName, index, final));
-    const body = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+    const body = sealChunk(key, index, aad(backupName, index, final), plain);
     const header = Buffer.alloc(HEADER_BYTES);
     header.writeUInt8(final ? FLAG_FINAL : 0, 0);
     header.writeUInt32BE(body.length, 1);
@@ -109,15 +102,8 @@ export function decryptStream(key: KeyObject, backupName: string): Transform {
           if (!header || bufferedBytes < HEADER_BYTES + header.length) break;
           const frame = take(HEADER_BYTES + header.length);
           const body = frame.subarray(HEADER_BYTES);
-          const decipher = createDecipheriv("aes-256-gcm", key, nonce(index), { authTagLength: TAG_BYTES });
-          decipher.setAAD(aad(backupName, index, header.final));
-          decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-          let plain: Buffer;
-          try {
-            plain = Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]);
-          } catch {
-            throw new BackupTamperedError(`chunk ${index} does not authenticate: the backup was altered, reordered or mixed with another one.`);
-          }
+          const plain = openChunk(key, index, aad(backupName, index, header.final), body);
+          if (!plain) throw new BackupTamperedError(`chunk ${index} does not authenticate: the backup was altered, reordered or mixed with another one.`);
           index += 1;
           finished = header.final;
           if (plain.length) this.push(plain);

@@ -1,4 +1,5 @@
 import "server-only";
+export { CHUNK_TAG_BYTES, openChunk, sealChunk } from "./chunk-aead";
 export { constantTimeEqual, randomToken, sha256Hex } from "./tokens";
 export { encryptedColumnRegistry, encryptedColumns, EncryptedColumnRegistry, type EncryptedColumn, type Sealed } from "./columns";
 export { DecryptionError, KeyringNotLoadedError, PlaintextRefusedError } from "./errors";

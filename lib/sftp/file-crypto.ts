@@ -1,6 +1,7 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
+import { CHUNK_TAG_BYTES, openChunk as openAeadChunk, sealChunk as sealAeadChunk } from "@/lib/crypto/chunk-aead";
 
 /**
  * Files at rest: AES-256-GCM under a random per-file data key, in chunks of CHUNK_BYTES plaintext.
@@ -9,17 +10,11 @@ import { Transform, type TransformCallback } from "node:stream";
  * another file, or dropped from the end without the read failing.
  */
 export const CHUNK_BYTES = 64 * 1024;
-const TAG_BYTES = 16;
+const TAG_BYTES = CHUNK_TAG_BYTES;
 export const FILE_FORMAT = { alg: "aes-256-gcm", chunkBytes: CHUNK_BYTES, version: 1 } as const;
 
 export function newDataKey(): Buffer {
   return randomBytes(32);
-}
-
-function nonceOf(index: number): Buffer {
-  const n = Buffer.alloc(12);
-  n.writeBigUInt64BE(BigInt(index), 4);
-  return n;
 }
 
 function aadOf(fileId: string, index: number, final: boolean): Buffer {
@@ -30,21 +25,14 @@ function aadOf(fileId: string, index: number, final: boolean): Buffer {
 }
 
 function sealChunk(key: Buffer, fileId: string, index: number, final: boolean, plain: Buffer): Buffer {
-  const c = createCipheriv("aes-256-gcm", key, nonceOf(index));
-  c.setAAD(aadOf(fileId, index, final));
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  return sealAeadChunk(key, index, aadOf(fileId, index, final), plain);
 }
 
 function openChunk(key: Buffer, fileId: string, index: number, final: boolean, sealed: Buffer): Buffer {
   if (sealed.length < TAG_BYTES) throw new Error("stored file is truncated");
-  const d = createDecipheriv("aes-256-gcm", key, nonceOf(index));
-  d.setAAD(aadOf(fileId, index, final));
-  d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  try {
-    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG_BYTES)), d.final()]);
-  } catch {
-    throw new Error("stored file failed its integrity check (altered, truncated or not this file)");
-  }
+  const plain = openAeadChunk(key, index, aadOf(fileId, index, final), sealed);
+  if (!plain) throw new Error("stored file failed its integrity check (altered, truncated or not this file)");
+  return plain;
 }
 
 /**
