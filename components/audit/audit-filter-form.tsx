@@ -1,9 +1,8 @@
 import Link from "next/link";
+import { FilterField, filterInputClass as input } from "@/components/filter-field";
 import { AUDIT_ACTIONS } from "@/lib/audit/catalogue";
 
 export type AuditFilterValues = { actor: string; action: string; result: string; ip: string; from: string; to: string };
-
-const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600";
 
 /** The catalogue grouped by category, each category first offered as a whole ("member." = every member event). */
 function actionGroups() {
@@ -16,29 +15,6 @@ function actionGroups() {
   return [...groups.entries()];
 }
 
-function FilterField(props: { name: keyof AuditFilterValues; label: string; errors: Record<string, string>; hint?: string; children: (a11y: Record<string, unknown>) => React.ReactNode }) {
-  const id = `audit-filter-${props.name}`;
-  const error = props.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {props.label}
-      </label>
-      {props.children({ id, name: props.name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
-      {props.hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {props.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /** A plain GET form: filters live in the URL, so a filtered view can be bookmarked and shared. */
 export function AuditFilterForm({
@@ -60,7 +36,7 @@ export function AuditFilterForm({
         </p>
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        <FilterField name="actor" label="Who (e-mail or user id)" errors={errors}>
+        <FilterField idPrefix="audit-filter" name="actor" label="Who (e-mail or user id)" errors={errors}>
           {(a) => (
             <>
               <input {...a} type="text" list="audit-filter-actor-members" defaultValue={values.actor} maxLength={320} autoComplete="off" className={input} />
@@ -74,7 +50,7 @@ export function AuditFilterForm({
             </>
           )}
         </FilterField>
-        <FilterField name="action" label="What" errors={errors}>
+        <FilterField idPrefix="audit-filter" name="action" label="What" errors={errors}>
           {(a) => (
             <select {...a} defaultValue={values.action} className={input}>
               <option value="">Any action</option>
@@ -90,7 +66,7 @@ export function AuditFilterForm({
             </select>
           )}
         </FilterField>
-        <FilterField name="result" label="Result" errors={errors}>
+        <FilterField idPrefix="audit-filter" name="result" label="Result" errors={errors}>
           {(a) => (
             <select {...a} defaultValue={values.result} className={input}>
               <option value="">Any result</option>
@@ -100,13 +76,13 @@ export function AuditFilterForm({
             </select>
           )}
         </FilterField>
-        <FilterField name="ip" label="IP address or range" errors={errors} hint="203.0.113.7 or 203.0.113.0/24">
+        <FilterField idPrefix="audit-filter" name="ip" label="IP address or range" errors={errors} hint="203.0.113.7 or 203.0.113.0/24">
           {(a) => <input {...a} type="text" defaultValue={values.ip} maxLength={64} autoComplete="off" className={input} />}
         </FilterField>
-        <FilterField name="from" label="From (UTC)" errors={errors}>
+        <FilterField idPrefix="audit-filter" name="from" label="From (UTC)" errors={errors}>
           {(a) => <input {...a} type="date" defaultValue={values.from} className={input} />}
         </FilterField>
-        <FilterField name="to" label="To (UTC, inclusive)" errors={errors}>
+        <FilterField idPrefix="audit-filter" name="to" label="To (UTC, inclusive)" errors={errors}>
           {(a) => <input {...a} type="date" defaultValue={values.to} className={input} />}
         </FilterField>
       </div>

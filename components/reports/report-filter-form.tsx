@@ -1,34 +1,10 @@
 import Link from "next/link";
+import { FilterField, filterInputClass as input } from "@/components/filter-field";
 
 export type ReportFilterValues = { from: string; to: string; account: string[]; category: string; status: string; q: string; min: string; max: string };
 
 type Choice = { id: string; name: string; mask?: string | null; currency?: string };
 
-const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600";
-
-function Field(props: { name: string; label: string; errors: Record<string, string>; hint?: string; children: (a11y: Record<string, unknown>) => React.ReactNode }) {
-  const id = `report-filter-${props.name}`;
-  const error = props.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {props.label}
-      </label>
-      {props.children({ id, name: props.name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
-      {props.hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {props.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export const accountLabel = (a: { name: string; mask?: string | null }) => (a.mask ? `${a.name} ••${a.mask}` : a.name);
 
@@ -54,17 +30,17 @@ export function ReportFilterForm(props: {
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {props.full ? (
-          <Field name="q" label="Search description or merchant" errors={errors}>
+          <FilterField idPrefix="report-filter" name="q" label="Search description or merchant" errors={errors}>
             {(a) => <input {...a} type="search" defaultValue={values.q} maxLength={100} autoComplete="off" className={input} />}
-          </Field>
+          </FilterField>
         ) : null}
-        <Field name="from" label="From (booked on)" errors={errors}>
+        <FilterField idPrefix="report-filter" name="from" label="From (booked on)" errors={errors}>
           {(a) => <input {...a} type="date" defaultValue={values.from} className={input} />}
-        </Field>
-        <Field name="to" label="To (booked on)" errors={errors}>
+        </FilterField>
+        <FilterField idPrefix="report-filter" name="to" label="To (booked on)" errors={errors}>
           {(a) => <input {...a} type="date" defaultValue={values.to} className={input} />}
-        </Field>
-        <Field name="account" label="Accounts" errors={errors} hint="None chosen: every account.">
+        </FilterField>
+        <FilterField idPrefix="report-filter" name="account" label="Accounts" errors={errors} hint="None chosen: every account.">
           {(a) => (
             <select {...a} multiple defaultValue={values.account} size={Math.min(4, Math.max(2, props.accounts.length))} className={input}>
               {props.accounts.map((acc) => (
@@ -75,10 +51,10 @@ export function ReportFilterForm(props: {
               ))}
             </select>
           )}
-        </Field>
+        </FilterField>
         {props.full ? (
           <>
-            <Field name="category" label="Category" errors={errors}>
+            <FilterField idPrefix="report-filter" name="category" label="Category" errors={errors}>
               {(a) => (
                 <select {...a} defaultValue={values.category} className={input}>
                   <option value="">Any category</option>
@@ -89,8 +65,8 @@ export function ReportFilterForm(props: {
                   ))}
                 </select>
               )}
-            </Field>
-            <Field name="status" label="Status" errors={errors}>
+            </FilterField>
+            <FilterField idPrefix="report-filter" name="status" label="Status" errors={errors}>
               {(a) => (
                 <select {...a} defaultValue={values.status} className={input}>
                   <option value="">Pending and posted</option>
@@ -98,13 +74,13 @@ export function ReportFilterForm(props: {
                   <option value="posted">Posted only</option>
                 </select>
               )}
-            </Field>
-            <Field name="min" label="Smallest amount" errors={errors} hint="Money in or out, e.g. 25 or 12.50.">
+            </FilterField>
+            <FilterField idPrefix="report-filter" name="min" label="Smallest amount" errors={errors} hint="Money in or out, e.g. 25 or 12.50.">
               {(a) => <input {...a} type="text" inputMode="decimal" defaultValue={values.min} maxLength={20} className={input} />}
-            </Field>
-            <Field name="max" label="Largest amount" errors={errors}>
+            </FilterField>
+            <FilterField idPrefix="report-filter" name="max" label="Largest amount" errors={errors}>
               {(a) => <input {...a} type="text" inputMode="decimal" defaultValue={values.max} maxLength={20} className={input} />}
-            </Field>
+            </FilterField>
           </>
         ) : null}
       </div>

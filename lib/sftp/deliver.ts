@@ -5,9 +5,8 @@ import type { Database } from "@/db";
 import { auditExportStream, auditRequestFields, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { requireRecentMfa } from "@/lib/mfa";
+import { assertExportAllowed } from "@/lib/exports";
 import { transactionsCsv } from "@/lib/reports";
-import { enforce } from "@/lib/ratelimit";
 import { authorize } from "@/lib/rbac/authorize";
 import { writeFile } from "./files";
 
@@ -25,8 +24,13 @@ export type Deliverable = (typeof DELIVERABLES)[number];
 export async function deliverToOutbox(db: Database, ctx: SessionContext, meta: RequestMeta, what: Deliverable) {
   authorize(ctx, "transfers:use");
   authorize(ctx, what === "audit_log" ? "audit:export" : "reports:export");
-  requireRecentMfa(ctx);
-  await enforce("export-user", ctx.user.id);
+  const event = {
+    organizationId: ctx.organization.id,
+    actorUserId: ctx.user.id,
+    action: "export.delivered" as const,
+    ...auditRequestFields(meta),
+  };
+  await assertExportAllowed(db, ctx, { ...event, metadata: { export: what } });
   const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "Z");
   const name = `${what === "audit_log" ? "audit-log" : "transactions"}-${stamp}.csv`;
   const body =
@@ -35,13 +39,10 @@ export async function deliverToOutbox(db: Database, ctx: SessionContext, meta: R
       : transactionsCsv(db, ctx.organization.id, {}, { requestId: meta.requestId });
   const file = await writeFile(db, { organizationId: ctx.organization.id, folder: "outbox", name, userId: ctx.user.id, body });
   await recordAudit(db, {
-    organizationId: ctx.organization.id,
-    actorUserId: ctx.user.id,
-    action: "export.delivered",
+    ...event,
     result: "success",
     targetType: "sftp_file",
     targetId: file.id,
-    ...auditRequestFields(meta),
     metadata: { export: what, path: `/outbox/${name}`, bytes: file.sizeBytes },
   });
   return { path: `/outbox/${name}`, bytes: file.sizeBytes };

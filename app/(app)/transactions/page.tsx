@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { KeysetPager } from "@/components/keyset-pager";
 import { Can } from "@/components/can";
 import { Money } from "@/components/reports/money";
 import { accountLabel, filterValuesOf, ReportFilterForm } from "@/components/reports/report-filter-form";
@@ -107,20 +108,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
             </table>
           </div>
           {page.rows.length === 0 ? <p className="mt-4 text-sm text-slate-600">No transactions match these filters.</p> : null}
-          {page.newer || page.older ? (
-            <nav aria-label="Transaction pages" className="mt-4 flex items-center gap-6 text-sm">
-              {page.newer ? (
-                <Link href={pageHref(page.newer)} className="text-blue-700 underline" rel="prev">
-                  Newer transactions
-                </Link>
-              ) : null}
-              {page.older ? (
-                <Link href={pageHref(page.older)} className="text-blue-700 underline" rel="next">
-                  Older transactions
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <KeysetPager label="Transaction pages" noun="transactions" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />
         </>
       ) : null}
     </section>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { KeysetPager } from "@/components/keyset-pager";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditFilterForm, type AuditFilterValues } from "@/components/audit/audit-filter-form";
@@ -125,20 +126,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
             </table>
           </div>
           {page.events.length === 0 ? <p className="mt-4 text-sm text-slate-600">No events match these filters.</p> : null}
-          {page.newer || page.older ? (
-            <nav aria-label="Audit log pages" className="mt-4 flex items-center gap-6 text-sm">
-              {page.newer ? (
-                <Link href={pageHref(page.newer)} className="text-blue-700 underline" rel="prev">
-                  Newer events
-                </Link>
-              ) : null}
-              {page.older ? (
-                <Link href={pageHref(page.older)} className="text-blue-700 underline" rel="next">
-                  Older events
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <KeysetPager label="Audit log pages" noun="events" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />
         </>
       ) : null}
     </section>

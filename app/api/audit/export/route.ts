@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { getDb } from "@/db";
-import { recordAudit } from "@/lib/audit";
+import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType } from "@/lib/audit/export";
 import { auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit/query";
 import { now } from "@/lib/clock";
 import { route } from "@/lib/http";
 import { parseOrThrow } from "@/lib/http/zod-errors";
-import { requireRecentMfa } from "@/lib/mfa";
-import { enforce } from "@/lib/ratelimit";
+import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 
 export const dynamic = "force-dynamic";
 
@@ -27,9 +26,7 @@ export const GET = route({ auth: true, permission: "audit:export" }, async ({ re
     organizationId: session.organization.id,
     actorUserId: session.user.id,
     action: "audit.exported" as const,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    requestId: meta.requestId,
+    ...auditRequestFields(meta),
     metadata: {
       format,
       actor: filters.actor ?? null,
@@ -40,22 +37,8 @@ export const GET = route({ auth: true, permission: "audit:export" }, async ({ re
       to: filters.to ?? null,
     },
   };
-  try {
-    requireRecentMfa(session);
-  } catch (e) {
-    // A refused export is worth knowing about too (someone with a stolen session trying to take the log).
-    await recordAudit(db, { ...event, result: "denied" });
-    throw e;
-  }
-  await enforce("export-user", session.user.id);
+  await assertExportAllowed(db, session, event);
   await recordAudit(db, { ...event, result: "success" });
   const filename = `audit-log-${now().toISOString().slice(0, 10)}.${format}`;
-  return new Response(auditExportStream(db, session.organization.id, filters, format, { requestId: meta.requestId }), {
-    headers: {
-      "content-type": exportContentType(format),
-      "content-disposition": `attachment; filename="${filename}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return attachmentResponse(auditExportStream(db, session.organization.id, filters, format, { requestId: meta.requestId }), filename, exportContentType(format));
 });

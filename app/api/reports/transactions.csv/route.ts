@@ -1,10 +1,9 @@
 import { Readable } from "node:stream";
 import { getDb } from "@/db";
-import { recordAudit } from "@/lib/audit";
+import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { route } from "@/lib/http";
-import { requireRecentMfa } from "@/lib/mfa";
-import { enforce } from "@/lib/ratelimit";
+import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 import { assertFilterScope, parseReportFiltersOrThrow, transactionsCsv } from "@/lib/reports";
 
 export const dynamic = "force-dynamic";
@@ -25,9 +24,7 @@ export const GET = route({ auth: true, permission: "reports:export" }, async ({ 
     organizationId,
     actorUserId: session.user.id,
     action: "reports.exported" as const,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    requestId: meta.requestId,
+    ...auditRequestFields(meta),
     metadata: {
       format: "csv",
       from: filters.from ?? null,
@@ -40,23 +37,9 @@ export const GET = route({ auth: true, permission: "reports:export" }, async ({ 
       max: filters.max ?? null,
     },
   };
-  try {
-    requireRecentMfa(session);
-  } catch (e) {
-    // A refused export is worth knowing about too (a stolen session trying to take the books).
-    await recordAudit(db, { ...event, result: "denied" });
-    throw e;
-  }
-  await enforce("export-user", session.user.id);
+  await assertExportAllowed(db, session, event);
   await recordAudit(db, { ...event, result: "success" });
   const filename = `transactions-${now().toISOString().slice(0, 10)}.csv`;
   const body = Readable.toWeb(transactionsCsv(db, organizationId, filters, { requestId: meta.requestId })) as ReadableStream<Uint8Array>;
-  return new Response(body, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${filename}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return attachmentResponse(body, filename, "text/csv; charset=utf-8");
 });
