@@ -201,12 +201,14 @@ describe("SFTP with OpenSSH sftp (batch mode)", () => {
     expect(failed).toMatchObject({ added: 0, errorCount: 2, format: "csv" });
   });
 
-  it("V8.2.1 V16.3.1 delivers the audit log and transactions CSV to outbox/ (step-up, export permission) for download", async () => {
+  it("V8.2.1 V16.3.1 V16.3.2 delivers the audit log and transactions CSV to outbox/ (step-up, export permission; a refusal recorded) for download", async () => {
     const m = await member({ role: "admin" });
     const ctx = (await validateSessionToken(db(), (await makeSteppedUpSession(m.user.id, m.organizationId)).token))!;
     const meta = { ip: "203.0.113.7", userAgent: "vitest", requestId: "r1" };
     const stale = (await validateSessionToken(db(), (await makeSession(m.user.id, m.organizationId)).token))!;
     await expect(deliverToOutbox(db(), stale, meta, "audit_log")).rejects.toMatchObject({ code: "step_up_required" });
+    // the refused delivery is on the record too (a stolen session trying to take the log)
+    await expectAudited(db(), { action: "export.delivered", organizationId: m.organizationId, actorUserId: m.user.id, result: "denied", metadata: { export: "audit_log" } });
     const { path, bytes } = await deliverToOutbox(db(), ctx, meta, "audit_log");
     await expectAudited(db(), { action: "export.delivered", organizationId: m.organizationId, actorUserId: m.user.id, metadata: { export: "audit_log" } });
     const local = join(dir, `audit-${m.user.id}.csv`);
