@@ -174,7 +174,7 @@ describe("webhooks", () => {
     }
   });
 
-  it("V8.2.1 V6.8.4 needs security:manage and a fresh second factor; another tenant's webhook is not found", async () => {
+  it("V8.2.1 V8.2.2 needs security:manage and a fresh second factor; another tenant's webhook is not found", async () => {
     const { ctx, org } = await admin();
     const r = await receiver();
     const { id } = await createWebhook(db(), ctx, { url: r.url, kinds: ["alerts"] }, meta);

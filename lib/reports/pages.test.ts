@@ -60,7 +60,7 @@ describe("dashboard page", () => {
     expect(html).not.toContain("<script>alert(1)</script>");
   });
 
-  it("V8.2.1 a viewer sees connection status and who can grant access, and no figures", async () => {
+  it("V8.2.1 V8.2.3 a viewer sees connection status and who can grant access, and no figures", async () => {
     await as("viewer", "/dashboard");
     const html = await render(DashboardPage as Page);
     expect(html).toContain("Northwind Test Bank");
