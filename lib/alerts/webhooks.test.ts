@@ -128,7 +128,7 @@ describe("webhooks", () => {
     expect(history[0]).toMatchObject({ status: "delivered", attempts: 3 });
   });
 
-  it("V16.3.1 streams every audit event of the organization to audit webhooks, batched and in chain order, even across a failed batch", async () => {
+  it("V16.4.3 V16.3.1 streams every audit event of the organization to audit webhooks, batched and in chain order, even across a failed batch", async () => {
     const clock = useFakeClock(new Date());
     const { ctx, org } = await admin();
     const r = await receiver((n) => (n === 0 ? 503 : 200));

@@ -164,7 +164,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     expect((await connectionOf(id)).status).toBe("active");
   });
 
-  it("V10.4.8 re-authorizes the same row with the same bank login, and refuses a different login", async () => {
+  it("V10.5.2 re-authorizes the same row with the same bank login, and refuses a different login", async () => {
     const member = await steppedUpMember();
     const id = await connect(member);
     const before = await connectionOf(id);
