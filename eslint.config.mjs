@@ -15,6 +15,8 @@ const config = [
       "no-eval": "error",
       "no-implied-eval": "error",
       "no-new-func": "error",
+      // ASVS V15.3.5: strict comparisons only (`== null` stays, for null-or-undefined).
+      eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
   {
