@@ -15,6 +15,16 @@ describe("statement values", () => {
     for (const bad of ["", "abc", "1.2.3", "1e5", "12.345", "--1"]) expect(parseAmountMinor(bad), bad).toBeNull();
   });
 
+  it("V1.4.2 refuses an amount too large to hold exactly in minor units, instead of rounding it", () => {
+    expect(parseAmountMinor("9,999,999,999,999.99")).toBe(999_999_999_999_999); // the largest accepted
+    expect(parseAmountMinor("-9999999999999.99")).toBe(-999_999_999_999_999);
+    // 14 digits of units: 10^16 - 1 minor units would come out as 10^16 (past 2^53) if it were read.
+    for (const big of ["99999999999999.99", "100000000000000", "123456789012345678901234567890"]) expect(parseAmountMinor(big), big).toBeNull();
+    const { rows, errors } = parseCsvStatement("Date,Description,Amount\n2026-11-01,Huge,99999999999999.99\n2026-11-02,Fine,12.50\n", null);
+    expect(errors).toEqual([{ line: 2, message: "The amount could not be read." }]);
+    expect(rows.map((r) => r.amountMinor)).toEqual([1250]);
+  });
+
   it("V2.2.1 reads the documented date formats and refuses impossible days", () => {
     expect(parseDay("2026-11-05")).toBe("2026-11-05");
     expect(parseDay("11/05/2026")).toBe("2026-11-05");
