@@ -70,6 +70,22 @@ describe("OFX statements", () => {
     }
   });
 
+  it("V2.2.1 reads OFX 2 (XML) statements too, with closing tags, on many lines or on one", () => {
+    const sgml = readFileSync(join(import.meta.dirname, "fixtures/statement.ofx"), "utf8");
+    // The same statement as OFX 2: every element closed, an XML prolog instead of the SGML header.
+    const body = sgml.slice(sgml.indexOf("<OFX>")).replace(/^<([A-Z0-9.]+)>([^<\n]+)$/gm, "<$1>$2</$1>");
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n${body}`;
+    for (const t of [xml, xml.replace(/\n(?=<)/g, "")]) {
+      const { statement, errors } = parseOfxStatement(t);
+      expect(errors).toEqual([]);
+      expect(statement).toMatchObject({ accountId: "000123456789", accountType: "checking", currency: "USD" });
+      expect(statement!.transactions.map((x) => [x.fitId, x.amountMinor, x.bookedOn, x.merchant])).toEqual([
+        ["F0001", -4250, "2026-10-05", "Coffee Shop"],
+        ["F0002", 100000, "2026-10-06", expect.any(String)],
+      ]);
+    }
+  });
+
   it("V2.2.1 refuses a file that is not OFX", () => {
     expect(parseOfxStatement("hello").errors[0]!.message).toMatch(/OFX/);
   });
