@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorReport, parseAmountMinor, parseCsvStatement, parseDay, parseOfxStatement } from "./index";
@@ -68,6 +69,49 @@ describe("OFX statements", () => {
         ["F0002", 100000, "2026-10-06"],
       ]);
     }
+  });
+
+  it("V1.5.1 an OFX 2 (XML) statement declaring external or nested entities is read without resolving any of them", () => {
+    const secret = join(mkdtempSync(join(tmpdir(), "ck-xxe-")), "secret.txt");
+    writeFileSync(secret, "TOP-SECRET-MARKER");
+    // One element per line, as banks write OFX 2; the DOCTYPE declares an external and a nested entity.
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>
+<!DOCTYPE OFX [<!ENTITY xxe SYSTEM "file://${secret}"><!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<OFX>
+<BANKMSGSRSV1>
+<STMTTRNRS>
+<TRNUID>1</TRNUID>
+<STMTRS>
+<CURDEF>USD</CURDEF>
+<BANKACCTFROM>
+<BANKID>1</BANKID>
+<ACCTID>000123456789</ACCTID>
+<ACCTTYPE>CHECKING</ACCTTYPE>
+</BANKACCTFROM>
+<BANKTRANLIST>
+<DTSTART>20261001</DTSTART>
+<DTEND>20261031</DTEND>
+<STMTTRN>
+<TRNTYPE>DEBIT</TRNTYPE>
+<DTPOSTED>20261005</DTPOSTED>
+<TRNAMT>-1.00</TRNAMT>
+<FITID>X1</FITID>
+<NAME>&xxe;</NAME>
+<MEMO>&lol2;</MEMO>
+</STMTTRN>
+</BANKTRANLIST>
+</STMTRS>
+</STMTTRNRS>
+</BANKMSGSRSV1>
+</OFX>`;
+    const { statement, errors } = parseOfxStatement(xml);
+    const everything = JSON.stringify({ statement, errors });
+    expect(everything).not.toContain("TOP-SECRET-MARKER");
+    expect(everything).not.toContain("lollol"); // no entity was expanded either
+    // Read as a statement, the entity references stay the literal text the file holds.
+    expect(errors).toEqual([]);
+    expect(statement!.transactions).toMatchObject([{ fitId: "X1", amountMinor: -100, description: "&xxe; — &lol2;" }]);
   });
 
   it("V2.2.1 reads OFX 2 (XML) statements too, with closing tags, on many lines or on one", () => {
