@@ -2,16 +2,19 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { signUpAction } from "@/app/(auth)/sign-up/actions";
 import { POST as contact } from "@/app/api/contact/route";
+import { GET as me } from "@/app/api/me/route";
+import { GET as listSessionsRoute } from "@/app/api/sessions/route";
 import { getDb } from "@/db";
 import { contactMessages, memberships, users } from "@/db/schema";
 import { stubEnv } from "@/tests/env";
-import { makeUser } from "@/tests/factories";
+import { makeSession, makeUser } from "@/tests/factories";
 import { setRequestHeaders } from "@/tests/request-context";
 
 /** What an attacker adds to a request beyond the fields a form or route expects. */
 const URL_BASE = "http://localhost:3000";
 let ip = "";
 const json = (path: string, body: string) => new Request(URL_BASE + path, { method: "POST", body, headers: { "content-type": "application/json", "x-real-ip": ip } });
+const withCookie = (path: string, token: string) => new Request(URL_BASE + path, { headers: { cookie: `ck_session=${token}` } });
 
 // Each test is its own client address (through the trusted header), so the per-address limits on
 // sign-up and the contact form count only this test's requests.
@@ -62,5 +65,22 @@ describe("fields a request was not meant to set", () => {
     expect(res.status).toBe(201);
     expect(await getDb().select().from(contactMessages).where(eq(contactMessages.id, chosenId))).toEqual([]);
     expect(await getDb().select().from(contactMessages).where(eq(contactMessages.senderUserId, victim.user.id))).toEqual([]);
+  });
+});
+
+describe("what API answers contain", () => {
+  it("V15.3.1 /api/me and /api/sessions answer only the documented fields: no hashes, tokens, flags or permissions", async () => {
+    const { user, organizationId } = await makeUser({ operator: true });
+    const { token } = await makeSession(user.id, organizationId);
+    const mine = await (await me(withCookie("/api/me", token))).json();
+    expect(Object.keys(mine).sort()).toEqual(["organization", "user"]);
+    expect(Object.keys(mine.user).sort()).toEqual(["email", "id", "name"]);
+    expect(Object.keys(mine.organization).sort()).toEqual(["id", "name", "roleId", "roleKey", "roleName"]);
+    const sessions = await (await listSessionsRoute(withCookie("/api/sessions", token))).json();
+    expect(sessions.sessions.length).toBeGreaterThan(0);
+    for (const s of sessions.sessions) expect(Object.keys(s).sort()).toEqual(["createdAt", "current", "device", "id", "ip", "lastSeenAt"]);
+    const text = JSON.stringify({ mine, sessions });
+    expect(text).not.toContain(token);
+    expect(text).not.toMatch(/argon2|passwordHash|isOperator|permissions/);
   });
 });
