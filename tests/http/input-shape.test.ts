@@ -6,15 +6,18 @@ import { GET as me } from "@/app/api/me/route";
 import { GET as listSessionsRoute } from "@/app/api/sessions/route";
 import { getDb } from "@/db";
 import { contactMessages, memberships, users } from "@/db/schema";
+import { decodeCursor } from "@/lib/http/cursor";
 import { stubEnv } from "@/tests/env";
 import { makeSession, makeUser } from "@/tests/factories";
 import { setRequestHeaders } from "@/tests/request-context";
+import { z } from "zod";
 
 /** What an attacker adds to a request beyond the fields a form or route expects. */
 const URL_BASE = "http://localhost:3000";
 let ip = "";
 const json = (path: string, body: string) => new Request(URL_BASE + path, { method: "POST", body, headers: { "content-type": "application/json", "x-real-ip": ip } });
 const withCookie = (path: string, token: string) => new Request(URL_BASE + path, { headers: { cookie: `ck_session=${token}` } });
+const polluted = () => Object.keys(Object.prototype).concat(Object.keys(Function.prototype));
 
 // Each test is its own client address (through the trusted header), so the per-address limits on
 // sign-up and the contact form count only this test's requests.
@@ -65,6 +68,28 @@ describe("fields a request was not meant to set", () => {
     expect(res.status).toBe(201);
     expect(await getDb().select().from(contactMessages).where(eq(contactMessages.id, chosenId))).toEqual([]);
     expect(await getDb().select().from(contactMessages).where(eq(contactMessages.senderUserId, victim.user.id))).toEqual([]);
+  });
+});
+
+describe("prototype pollution", () => {
+  it("V15.3.6 __proto__ and constructor.prototype in a JSON body, a form and a page cursor touch no prototype", async () => {
+    const before = polluted();
+    const evil = '{"name":"Eve","email":"eve@example.test","message":"Hello, this is Eve.","__proto__":{"polluted":"yes","isOperator":true},"constructor":{"prototype":{"polluted2":"yes"}}}';
+    expect((await contact(json("/api/contact", evil))).status).toBe(201);
+
+    const f = new FormData();
+    f.set("__proto__", "yes");
+    f.set("__proto__[polluted3]", "yes");
+    f.set("constructor[prototype][polluted4]", "yes");
+    f.set("email", "not-an-email");
+    expect((await signUpAction(undefined, f)).ok).toBe(false);
+
+    const cursor = Buffer.from('{"__proto__":{"polluted5":"yes"},"at":"2026-01-01T00:00:00.000Z"}').toString("base64url");
+    expect(decodeCursor(cursor, z.object({ at: z.string() }), "bad")).toEqual({ at: "2026-01-01T00:00:00.000Z" });
+
+    expect(polluted()).toEqual(before);
+    const probe: Record<string, unknown> = {};
+    for (const key of ["polluted", "polluted2", "polluted3", "polluted4", "polluted5", "isOperator"]) expect(probe[key], key).toBeUndefined();
   });
 });
 
