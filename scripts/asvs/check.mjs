@@ -189,7 +189,8 @@ export function checkAsvs({ requirements, table, tests }) {
     } else if (STATUSES.includes(row.status)) {
       if (!row.where) errors.push(`${row.id} is ${row.status} without saying where or why`);
       if (row.tests.length) errors.push(`${row.id} is ${row.status} but lists tests; mark it tested`);
-      if (named.length) notes.push(`${row.id} is ${row.status} but now has tests in ${files.join(", ")}: consider tested`);
+      if (named.length && row.status === "gap") notes.push(`${row.id} is gap; tests in ${files.join(", ")} name it: do they close it?`);
+      else if (named.length) notes.push(`${row.id} is ${row.status} but now has tests in ${files.join(", ")}: consider tested`);
     }
   }
   for (const [id, named] of tests) {
