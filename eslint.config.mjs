@@ -11,6 +11,12 @@ const config = [
       // Object lookups by typed keys are everywhere in TS; this rule flags them all without insight.
       "security/detect-object-injection": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // ASVS V1.3.2: no dynamic code execution, whatever the argument (the plugin only flags non-literal eval).
+      "no-eval": "error",
+      "no-implied-eval": "error",
+      "no-new-func": "error",
+      // ASVS V15.3.5: strict comparisons only (`== null` stays, for null-or-undefined).
+      eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
   {

@@ -10,13 +10,13 @@ import { memberships, organizations, roles, users } from "./schema";
 import { DEMO_OWNER_EMAIL, seedDemo } from "./seed";
 
 describe("database", () => {
-  it("V13.2.1 the embedded database refuses a second process while one holds it (no silent lost writes)", () => {
+  it("V15.4.1 the embedded database refuses a second process while one holds it (no silent lost writes)", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "ck-lock-"));
     writeFileSync(path.join(dir, "chargekeep.lock"), String(process.ppid)); // a live process that is not us
     expect(() => openDatabase({ pgliteDir: dir })).toThrow(/in use by process \d+/);
   });
 
-  it("V6.1.1 the demo seed creates Acme Corp and an owner who can sign in with the printed password, once", async () => {
+  it("V6.3.2 the demo seed creates Acme Corp and an owner who can sign in with the printed password, once", async () => {
     const db = getDb();
     const existing = await db.select().from(users).where(eq(users.email, DEMO_OWNER_EMAIL));
     if (existing.length) await db.delete(users).where(eq(users.email, DEMO_OWNER_EMAIL)); // shared test database

@@ -2,7 +2,7 @@ import { expect, test } from "./fixtures";
 import { BASE_URL } from "./support/paths";
 
 test.describe("what the production build exposes", () => {
-  test("V13.4.2 V13.4.5 the dev outbox answers 404 in production", async ({ page, request }) => {
+  test("V13.4.2 V13.4.5 V15.2.3 the dev outbox answers 404 in production", async ({ page, request }) => {
     const response = await page.goto("/dev/outbox");
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Dev outbox" })).toHaveCount(0);

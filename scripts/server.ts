@@ -5,11 +5,11 @@
  *   client IP without trusting any header a client could send (see lib/http/client-ip.ts).
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import nextEnv from "@next/env";
 import next from "next";
 import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
+import { createNodeServer } from "../lib/http/node-server";
 import { tlsServerOptions } from "../lib/tls/options";
 
 const dev = process.argv.includes("--dev");
@@ -35,14 +35,8 @@ const listener: http.RequestListener = (req, res) => {
 };
 
 const { TLS_CERT_FILE, TLS_KEY_FILE } = process.env;
-const server =
-  TLS_CERT_FILE && TLS_KEY_FILE
-    ? https.createServer(tlsServerOptions({ certFile: TLS_CERT_FILE, keyFile: TLS_KEY_FILE }), listener)
-    : http.createServer(listener);
-
-// Slow-client protection: a client must send its headers and body within these bounds.
-server.headersTimeout = 20_000;
-server.requestTimeout = 60_000;
+// Strict request framing, TRACE refused, slow clients cut off: lib/http/node-server.ts.
+const server = createNodeServer(listener, TLS_CERT_FILE && TLS_KEY_FILE ? tlsServerOptions({ certFile: TLS_CERT_FILE, keyFile: TLS_KEY_FILE }) : undefined);
 
 server.listen(port, hostname, () => {
   const scheme = TLS_CERT_FILE ? "https" : "http";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check ChargeKeep has, in one run, ending with one totals line.
-#   static checks (ESLint with Next + security rules, TypeScript) -> Vitest on PGlite ->
+#   static checks (ESLint with Next + security rules, TypeScript, the ASVS table: docs/security/asvs.md) -> Vitest on PGlite ->
 #   Vitest on PostgreSQL (when DATABASE_URL is set) -> production build -> Playwright in Chromium.
 # Each runner writes JSON into .test-output/; scripts/sum-results.mjs adds them up.
 set -uo pipefail
@@ -21,6 +21,7 @@ bash scripts/ensure-openssh.sh || echo "!! no OpenSSH client: the SFTP tests wil
 
 check lint npx eslint --max-warnings=0 .
 check typecheck npx tsc --noEmit
+check asvs node scripts/check-asvs.mjs
 
 echo "== unit and integration tests on PGlite"
 env -u DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json="$out/results/vitest-pglite.json"

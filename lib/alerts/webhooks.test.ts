@@ -128,7 +128,26 @@ describe("webhooks", () => {
     expect(history[0]).toMatchObject({ status: "delivered", attempts: 3 });
   });
 
-  it("V16.3.1 streams every audit event of the organization to audit webhooks, batched and in chain order, even across a failed batch", async () => {
+  it("V15.3.2 V1.3.6 does not follow a receiver's redirect: the delivery counts as failed and the other host hears nothing", async () => {
+    const { ctx, org } = await admin();
+    const elsewhere = await receiver();
+    const redirecting: Server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(307, { location: elsewhere.url }).end());
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    servers.push(redirecting);
+    const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`;
+    const { id } = await createWebhook(db(), ctx, { url, kinds: ["alerts"] }, meta);
+    await raiseAlert(db(), { organizationId: org, rule: "export_burst", severity: "medium", title: "Redirect me", detail: "d", dedupeKey: "redirect" });
+
+    expect(await deliverDueWebhooks(db())).toMatchObject({ delivered: 0, retried: 1 });
+    const [d] = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, id));
+    expect(d).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 307 });
+    expect(elsewhere.received).toHaveLength(0);
+  });
+
+  it("V16.4.3 V16.3.1 streams every audit event of the organization to audit webhooks, batched and in chain order, even across a failed batch", async () => {
     const clock = useFakeClock(new Date());
     const { ctx, org } = await admin();
     const r = await receiver((n) => (n === 0 ? 503 : 200));
@@ -174,7 +193,7 @@ describe("webhooks", () => {
     }
   });
 
-  it("V8.2.1 V6.8.4 needs security:manage and a fresh second factor; another tenant's webhook is not found", async () => {
+  it("V8.2.1 V8.2.2 needs security:manage and a fresh second factor; another tenant's webhook is not found", async () => {
     const { ctx, org } = await admin();
     const r = await receiver();
     const { id } = await createWebhook(db(), ctx, { url: r.url, kinds: ["alerts"] }, meta);

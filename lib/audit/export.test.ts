@@ -147,7 +147,7 @@ describe("GET /api/audit/export", () => {
     expect((await res2.json()).error.code).toBe("mfa_enrolment_required");
   });
 
-  it("V16.3.2 V16.2.1 a stepped-up admin downloads CSV; the export is itself recorded with its format and filters", async () => {
+  it("V16.3.2 V16.2.1 V4.1.1 V5.4.1 a stepped-up admin downloads CSV; the export is itself recorded with its format and filters", async () => {
     const { owner, token, orgId } = await steppedUpOwner();
     await recordAudit(db(), ev(orgId, { actorUserId: owner.user.id, action: "member.removed", ip: "198.51.100.4", userAgent: "=cmd|' /C calc'!A0" }));
     await recordAudit(db(), ev(orgId, { actorUserId: owner.user.id, action: "mfa.failed", result: "failure" }));
@@ -172,7 +172,7 @@ describe("GET /api/audit/export", () => {
     });
   });
 
-  it("V16.2.1 JSON Lines: one JSON object per line, each parses, with actor, target and hashes", async () => {
+  it("V16.2.1 V4.1.1 JSON Lines: one JSON object per line, each parses, with actor, target and hashes", async () => {
     const { owner, token, orgId } = await steppedUpOwner();
     await db().update(users).set({ name: '=HYPERLINK("http://evil.test")' }).where(eq(users.id, owner.user.id));
     await recordAudit(db(), ev(orgId, { actorUserId: owner.user.id, action: "role.deleted", targetType: "role", targetId: "r1", metadata: { name: "line\nbreak" } }));

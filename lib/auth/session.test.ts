@@ -9,7 +9,7 @@ import { makeSession, makeUser } from "@/tests/factories";
 import { revokeAllSessions, revokeOtherSessions, revokeSession, rotateSession, validateSessionToken } from "./session";
 
 describe("sessions", () => {
-  it("V7.2.3 V7.2.4 issues a random 256-bit token and stores only its SHA-256", async () => {
+  it("V7.2.3 V7.2.4 V11.5.1 issues a random 256-bit token and stores only its SHA-256", async () => {
     const { user, organizationId } = await makeUser();
     const { token, sessionId } = await makeSession(user.id, organizationId);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);

@@ -14,7 +14,7 @@ const input = (email: string) => ({ name: "Nia Founder", organizationName: "Nia 
 const meta = { ip: null, userAgent: null };
 
 describe("sign-up and e-mail verification", () => {
-  it("V6.1.1 creates the user, their organization and the owner membership", async () => {
+  it("creates the user, their organization and the owner membership", async () => {
     const email = unique();
     await signUp(getDb(), input(email));
     const [user] = await getDb().select().from(users).where(eq(users.email, email));

@@ -81,7 +81,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     await expectAudited(getDb(), { action: "bank_connection.connected", organizationId: member.organizationId, targetId: id, result: "success" });
   });
 
-  it("V10.4.1 V3.5.1 refuses a tampered state, and the genuine answer still works afterwards", async () => {
+  it("V10.2.1 V3.5.1 refuses a tampered state, and the genuine answer still works afterwards", async () => {
     const member = await steppedUpMember();
     const callback = await walkBank(northwind(), await startConnection(getDb(), member.ctx, { institutionId: northwindId }, null));
     const tampered = new URL(callback);
@@ -91,7 +91,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     expect(landing(await callCallback(callback, member.token))).toMatch(/notice=connected$/);
   });
 
-  it("V10.4.2 V10.4.3 refuses a replayed callback: the attempt is single use", async () => {
+  it("V10.1.2 refuses a replayed callback: the attempt is single use", async () => {
     const member = await steppedUpMember();
     const callback = await walkBank(northwind(), await startConnection(getDb(), member.ctx, { institutionId: northwindId }, null));
     expect(landing(await callCallback(callback, member.token))).toMatch(/notice=connected$/);
@@ -102,7 +102,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     expect(raced.map(landing).filter((l) => l.endsWith("notice=invalid"))).toHaveLength(1);
   });
 
-  it("V10.4.1 V3.5.1 refuses an answer delivered to another browser session, even of the same user", async () => {
+  it("V10.1.2 V3.5.1 refuses an answer delivered to another browser session, even of the same user", async () => {
     const member = await steppedUpMember();
     const callback = await walkBank(northwind(), await startConnection(getDb(), member.ctx, { institutionId: northwindId }, null));
     const other = await sessionFor(member);
@@ -126,7 +126,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     await expectAudited(getDb(), { action: "bank_connection.refused", organizationId: member.organizationId, result: "failure", metadata: { reason: "consent_refused" } });
   });
 
-  it("V10.4.1 refuses an answer naming another issuer (RFC 9207 mix-up defence)", async () => {
+  it("V10.2.2 refuses an answer naming another issuer (RFC 9207 mix-up defence)", async () => {
     const member = await steppedUpMember();
     const callback = await walkBank(northwind(), await startConnection(getDb(), member.ctx, { institutionId: northwindId }, null));
     const mixed = new URL(callback);
@@ -164,7 +164,7 @@ describe("connecting a bank (authorization code + PKCE)", () => {
     expect((await connectionOf(id)).status).toBe("active");
   });
 
-  it("V10.4.8 re-authorizes the same row with the same bank login, and refuses a different login", async () => {
+  it("V10.5.2 re-authorizes the same row with the same bank login, and refuses a different login", async () => {
     const member = await steppedUpMember();
     const id = await connect(member);
     const before = await connectionOf(id);

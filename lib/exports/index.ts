@@ -4,6 +4,7 @@ import { recordAudit, type AuditEventInput } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import { requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
+import { contentDisposition } from "./content-disposition";
 
 /**
  * The checks every export of an organization's data passes, in one place (the audit log and
@@ -26,7 +27,7 @@ export function attachmentResponse(body: ReadableStream<Uint8Array>, filename: s
   return new Response(body, {
     headers: {
       "content-type": contentType,
-      "content-disposition": `attachment; filename="${filename}"`,
+      "content-disposition": contentDisposition(filename),
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     },

@@ -28,7 +28,7 @@ async function signedIn(opts: { role?: "viewer"; steppedUp?: boolean } = {}) {
 }
 
 describe("the firewall page's server actions", () => {
-  it("V4.1.3 V16.3.2 add, refuse a self-lock-out with a message next to the confirmation, then remove", async () => {
+  it("V16.3.2 add, refuse a self-lock-out with a message next to the confirmation, then remove", async () => {
     const me = await signedIn();
     const added = await addFirewallRuleAction(undefined, form({ target: "organization", cidr: "198.51.100.0/24", action: "deny", reason: "abuse" }));
     expect(added).toEqual({ ok: true, message: "Deny rule for 198.51.100.0/24 added. It applies within seconds." });

@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 describe("the cached, versioned rule set", () => {
-  it("V4.1.3 a change made on another server applies here within FIREWALL_REFRESH_SECONDS", async () => {
+  it("a change made on another server applies here within FIREWALL_REFRESH_SECONDS", async () => {
     await db().insert(firewallState).values({ id: 1, version: 0 }).onConflictDoNothing();
     const clock = useFakeClock(new Date());
     await loadFirewall(db());
@@ -39,7 +39,7 @@ describe("the cached, versioned rule set", () => {
     expect(firewallDecision("198.18.200.1")).toEqual({ allowed: false, reason: "global_deny" });
   });
 
-  it("V4.1.3 decisions come from memory: one version check per interval, the rules re-read only when it moved", async () => {
+  it("decisions come from memory: one version check per interval, the rules re-read only when it moved", async () => {
     const real = dbFirewallSource(db());
     const calls = { version: 0, rules: 0 };
     const counting: FirewallSource = {
@@ -80,7 +80,7 @@ describe("the cached, versioned rule set", () => {
     expect(firewallDecision("198.18.201.9").allowed).toBe(false);
   });
 
-  it("V4.1.3 a rule's expiry applies on time even without a reload", async () => {
+  it("a rule's expiry applies on time even without a reload", async () => {
     const clock = useFakeClock(new Date());
     const [row] = await db()
       .insert(firewallRules)

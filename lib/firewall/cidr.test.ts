@@ -3,7 +3,7 @@ import { CidrError, ipMatchesCidr, normaliseCidr, normaliseIp, parseCidr } from 
 import { compileRules, decide, type ActiveRule } from "./rule-set";
 
 describe("CIDR networks", () => {
-  it("V4.1.3 IPv4: parses, clears host bits, matches only inside the network", () => {
+  it("IPv4: parses, clears host bits, matches only inside the network", () => {
     expect(normaliseCidr("10.1.2.3/8")).toBe("10.0.0.0/8");
     expect(normaliseCidr("198.51.100.7")).toBe("198.51.100.7/32");
     expect(ipMatchesCidr("10.255.0.1", "10.0.0.0/8")).toBe(true);
@@ -13,7 +13,7 @@ describe("CIDR networks", () => {
     expect(ipMatchesCidr("1.2.3.4", "0.0.0.0/0")).toBe(true);
   });
 
-  it("V4.1.3 IPv6: canonical form, prefix matching across the 128 bits", () => {
+  it("IPv6: canonical form, prefix matching across the 128 bits", () => {
     expect(normaliseCidr("2001:DB8:0:0:1::/32")).toBe("2001:db8::/32");
     expect(normaliseCidr("2001:db8::1")).toBe("2001:db8::1/128");
     expect(ipMatchesCidr("2001:db8:ffff::1", "2001:db8::/32")).toBe(true);
@@ -25,7 +25,7 @@ describe("CIDR networks", () => {
     expect(ipMatchesCidr("2001:db8::4", "2001:db8::2/127")).toBe(false);
   });
 
-  it("V4.1.3 IPv4-mapped IPv6 is the IPv4 address it carries, for clients and rules; families never cross", () => {
+  it("IPv4-mapped IPv6 is the IPv4 address it carries, for clients and rules; families never cross", () => {
     expect(normaliseIp("::ffff:192.0.2.1")).toEqual({ family: "ipv4", address: "192.0.2.1" });
     expect(ipMatchesCidr("::ffff:192.0.2.1", "192.0.2.0/24")).toBe(true);
     expect(normaliseCidr("::ffff:192.0.2.0/120")).toBe("192.0.2.0/24");
@@ -54,7 +54,7 @@ const rule = (r: Partial<ActiveRule> & Pick<ActiveRule, "cidr" | "action">): Act
 describe("rule semantics", () => {
   const t = Date.parse("2026-05-01T12:00:00Z");
 
-  it("V4.1.3 a global deny blocks everyone in the network unless a global allow exempts the address", () => {
+  it("a global deny blocks everyone in the network unless a global allow exempts the address", () => {
     const c = compileRules([rule({ cidr: "203.0.113.0/24", action: "deny" }), rule({ cidr: "203.0.113.8/29", action: "allow" })], t);
     expect(decide(c, "203.0.113.1")).toEqual({ allowed: false, reason: "global_deny" });
     expect(decide(c, "203.0.113.9")).toEqual({ allowed: true });
@@ -71,7 +71,7 @@ describe("rule semantics", () => {
     expect(decide(c, "2001:db8:b::9")).toEqual({ allowed: true }); // no session: the middleware's view
   });
 
-  it("V4.1.3 an organization deny rule wins over its allow rule for the same address", () => {
+  it("an organization deny rule wins over its allow rule for the same address", () => {
     const c = compileRules(
       [
         rule({ scope: "organization", organizationId: "o", cidr: "10.0.0.0/8", action: "allow" }),
@@ -83,7 +83,7 @@ describe("rule semantics", () => {
     expect(decide(c, "10.6.1.1", "o")).toEqual({ allowed: false, reason: "org_deny" });
   });
 
-  it("V4.1.3 single-address rules (automatic blocks) match whatever notation the client address comes in", () => {
+  it("single-address rules (automatic blocks) match whatever notation the client address comes in", () => {
     const c = compileRules([rule({ cidr: "2001:db8::7/128", action: "deny" }), rule({ cidr: "192.0.2.9/32", action: "deny" })], t);
     expect(decide(c, "2001:0DB8:0:0:0:0:0:7").allowed).toBe(false);
     expect(decide(c, "::ffff:192.0.2.9").allowed).toBe(false);
@@ -91,7 +91,7 @@ describe("rule semantics", () => {
     expect(decide(c, "192.0.2.10").allowed).toBe(true);
   });
 
-  it("V4.1.3 an expired rule no longer applies, and the compiled set knows when to recompile", () => {
+  it("an expired rule no longer applies, and the compiled set knows when to recompile", () => {
     const c = compileRules([rule({ cidr: "192.0.2.0/24", action: "deny", expiresAt: t + 60_000 }), rule({ cidr: "198.51.100.0/24", action: "deny", expiresAt: t - 1 })], t);
     expect(c.validUntil).toBe(t + 60_000);
     expect(decide(c, "192.0.2.5").allowed).toBe(false);

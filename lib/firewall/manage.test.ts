@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 describe("firewall rules from the dashboard", () => {
-  it("V4.1.3 V16.3.2 an owner adds an organization rule: stored normalised, in force at once, audited", async () => {
+  it("V16.3.2 an owner adds an organization rule: stored normalised, in force at once, audited", async () => {
     const o = await owner();
     const { id, cidr } = await createRuleAsAdmin(db(), o.ctx, { kind: "organization" }, form({ cidr: "2001:DB8:77::/48", action: "deny", reason: "old office" }), meta("198.51.100.4"));
     expect(cidr).toBe("2001:db8:77::/48");
@@ -88,7 +88,7 @@ describe("firewall rules from the dashboard", () => {
     expect((await listRulesAsAdmin(db(), a.ctx, { kind: "organization" })).map((r) => r.id)).toContain(id);
   });
 
-  it("V4.1.3 refuses a rule that would lock out the caller's own address, unless confirmed", async () => {
+  it("refuses a rule that would lock out the caller's own address, unless confirmed", async () => {
     const o = await owner();
     const here = "203.0.113.50";
     const deny = form({ cidr: "203.0.113.0/24", action: "deny", reason: "oops" });
@@ -117,7 +117,7 @@ describe("firewall rules from the dashboard", () => {
     await expectAudited(db(), { action: "firewall.rule_created", targetId: id, metadata: { selfBlockConfirmed: "yes" } });
   });
 
-  it("V4.1.3 expiring keeps the rule listed as expired and stops it at once; expiry in the past is refused", async () => {
+  it("expiring keeps the rule listed as expired and stops it at once; expiry in the past is refused", async () => {
     const o = await owner();
     const { id } = await createRuleAsAdmin(db(), o.ctx, { kind: "organization" }, form({ cidr: "192.0.2.128/25", action: "deny", reason: "temp" }), meta(null));
     expect(firewallDecision("192.0.2.200", { organizationId: o.organizationId }).allowed).toBe(false);
@@ -135,7 +135,7 @@ describe("firewall rules from the dashboard", () => {
     expect(hostBits.error?.issues[0]?.message).toMatch(/did you mean/);
   });
 
-  it("V4.1.3 addFirewallRule (the contract lib/defense uses): a system block with an expiry", async () => {
+  it("addFirewallRule (the contract lib/defense uses): a system block with an expiry", async () => {
     const { id } = await addFirewallRule(db(), {
       scope: "global",
       organizationId: null,

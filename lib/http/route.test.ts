@@ -15,6 +15,19 @@ describe("route() wrapper", () => {
     expect((await call((await makeSession(owner.user.id, owner.organizationId)).token)).status).toBe(200);
   });
 
+  it("V14.3.2 every answer is no-store unless its handler chose a caching policy itself", async () => {
+    const owner = await makeUser();
+    const token = (await makeSession(owner.user.id, owner.organizationId)).token;
+    expect((await call(token)).headers.get("cache-control")).toBe("no-store");
+    const empty = route({ auth: true }, () => new Response(null, { status: 204 }));
+    const req = () => new Request("http://localhost:3000/api/x", { headers: { cookie: `ck_session=${token}` } });
+    expect((await empty(req())).headers.get("cache-control")).toBe("no-store");
+    const chosen = route({ auth: false }, () => new Response("public", { headers: { "cache-control": "public, max-age=60" } }));
+    expect((await chosen(req())).headers.get("cache-control")).toBe("public, max-age=60");
+    // Refusals too: no cache keeps a 401 or 403 either.
+    expect((await call("not-a-session")).headers.get("cache-control")).toBe("no-store");
+  });
+
   it("V8.2.1 exposes what it enforces for the authorization matrix", () => {
     expect(handler.access).toEqual({ auth: true, permission: "members:manage", allowMustEnrol: false });
   });

@@ -36,7 +36,8 @@ type Options<Auth extends AuthMode, S extends z.ZodType | undefined> = {
 /**
  * The one wrapper for route handlers. Fixed order: session -> body size -> parse -> handler,
  * and every failure becomes a JSON error a person can read; unexpected ones are logged with the
- * request id and answered with a generic 500 (no stack traces leave the server).
+ * request id and answered with a generic 500 (no stack traces leave the server). Every answer is
+ * `Cache-Control: no-store` unless the handler sets its own.
  */
 export function route<Auth extends AuthMode, S extends z.ZodType | undefined = undefined>(
   options: Options<Auth, S>,
@@ -64,6 +65,8 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
       // The handler may have set the session cookie itself (MFA completion): its token is the live one.
       const handlerSetSession = response.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=`));
       if (newToken && !handlerSetSession) response.headers.append("set-cookie", serializeSessionCookie(newToken));
+      // API answers carry personal data: no browser or shared cache keeps one unless its handler says so.
+      if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
       return response;
     } catch (e) {
       return errorResponse(e, meta.requestId);

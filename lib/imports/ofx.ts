@@ -8,11 +8,21 @@ export type OfxStatement = { accountId: string; accountType: string; currency: s
 
 const TYPES: Record<string, string> = { CHECKING: "checking", SAVINGS: "savings", MONEYMRKT: "savings", CREDITLINE: "loan", CREDITCARD: "credit_card" };
 
-/** Puts each SGML tag on its own line: the parser reads one element per line, and many banks write one line. */
+/**
+ * One element per line, as the parser reads them (many banks write the whole file on one line):
+ * every opening tag starts a line, and so does a closing tag that follows another tag. A closing tag
+ * right after a value stays on its line when it closes that element (OFX 2, XML: `<NAME>x</NAME>`)
+ * and starts one when it closes an aggregate (OFX 1, SGML leaves elements open: `<CODE>0</STATUS>`).
+ */
 function lineBreakTags(text: string): string {
   const start = text.indexOf("<OFX>");
   if (start < 0) return text;
-  return text.slice(0, start) + text.slice(start).replace(/\s*</g, "\n<");
+  const body = text
+    .slice(start)
+    .replace(/\s*<(?!\/)/g, "\n<")
+    .replace(/>\s*<\//g, ">\n</")
+    .replace(/^(<([A-Za-z0-9.]+)>[^<\n]*)(<\/(?!\2>)[A-Za-z0-9.]+>)/gm, "$1\n$3");
+  return text.slice(0, start) + body;
 }
 
 /** An OFX/QFX statement (bank or credit card) through ofx-data-extractor; amounts by string, never float. */

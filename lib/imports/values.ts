@@ -23,7 +23,9 @@ export function parseAmountMinor(raw: string, decimal: "." | "," = "."): number 
     t = t.slice(1);
   } else if (t.startsWith("+")) t = t.slice(1);
   const [units, cents = "", ...rest] = t.split(decimal).map((part, i) => (i === 0 ? part.split(decimal === "." ? "," : ".").join("") : part));
-  if (rest.length || !/^\d{1,15}$/.test(units ?? "") || !/^\d{0,2}$/.test(cents) || (t.includes(decimal) && !cents)) return null;
+  // 13 digits of units keep every amount, in minor units, an exact JavaScript number (below 2^53):
+  // a larger one would silently round (ASVS V1.4.2), so it is refused with the row's message.
+  if (rest.length || !/^\d{1,13}$/.test(units ?? "") || !/^\d{0,2}$/.test(cents) || (t.includes(decimal) && !cents)) return null;
   const minor = Number(units) * 100 + Number(cents.padEnd(2, "0"));
   return negative ? -minor : minor;
 }

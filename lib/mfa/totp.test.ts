@@ -136,7 +136,7 @@ describe("enrolment", () => {
     expect(after).toEqual(before);
   });
 
-  it("V6.5.2 the first factor comes with ten recovery codes", async () => {
+  it("the first factor comes with ten recovery codes", async () => {
     const enrolled = await enrolledUser();
     expect(enrolled.recoveryCodes).toHaveLength(10);
     expect(await recoveryCodesLeft(getDb(), enrolled.user.id)).toBe(10);

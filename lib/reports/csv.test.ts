@@ -147,7 +147,7 @@ describe("GET /api/reports/transactions.csv", () => {
     await expectAudited(db(), { action: "reports.exported", organizationId: owner.organizationId, actorUserId: owner.user.id, result: "denied", metadata: { format: "csv", status: "pending" } });
   });
 
-  it("V16.3.2 V1.2.10 a stepped-up accountant downloads the CSV; the export is recorded with its filters", async () => {
+  it("V16.3.2 V1.2.10 V4.1.1 V5.4.1 a stepped-up accountant downloads the CSV; the export is recorded with its filters", async () => {
     const { orgId, accountant, token } = await steppedUpAccountant();
     const acc = await insertAccount(db(), orgId, { name: "Main", currency: "EUR", mask: "1234" });
     await insertTransactions(db(), orgId, acc, [

@@ -60,7 +60,7 @@ describe("dashboard page", () => {
     expect(html).not.toContain("<script>alert(1)</script>");
   });
 
-  it("V8.2.1 a viewer sees connection status and who can grant access, and no figures", async () => {
+  it("V8.2.1 V8.2.3 a viewer sees connection status and who can grant access, and no figures", async () => {
     await as("viewer", "/dashboard");
     const html = await render(DashboardPage as Page);
     expect(html).toContain("Northwind Test Bank");
@@ -102,6 +102,17 @@ describe("transactions page", () => {
     expect(html).not.toContain("Export CSV");
     await as("accountant", "/transactions");
     expect(await render(TransactionsPage as Page)).toContain("Export CSV");
+  });
+
+  it("V1.2.1 V3.2.2 a description carrying markup (from a bank or a statement file) is shown as text, never as a tag", async () => {
+    await as("member", "/transactions");
+    const html = await render(TransactionsPage as Page);
+    expect(html).toContain("Office &lt;script&gt;alert(1)&lt;/script&gt; supplies");
+    expect(html).not.toContain("<script>alert(1)</script>");
+    // A search term is echoed into the filter form's value attribute: quoted, not breaking out of it.
+    const searched = await render(TransactionsPage as Page, { q: '"><img src=x onerror=alert(1)>' });
+    expect(searched).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
+    expect(searched).not.toContain("<img src=x");
   });
 
   it("V2.2.1 malformed filters and an edited page link are explained next to the form", async () => {

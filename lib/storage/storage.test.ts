@@ -16,7 +16,7 @@ describe("lib/storage file store", () => {
     for (const good of ["a", "backups/20261124T101500Z-3f9a/data.bin", "org_1/inbox/file-1.csv"]) expect(() => assertKey(good)).not.toThrow();
   });
 
-  it("V5.3.2 puts, stats, lists, reads back and deletes; a missing key is ObjectNotFoundError", async () => {
+  it("puts, stats, lists, reads back and deletes; a missing key is ObjectNotFoundError", async () => {
     const store = fileStore(root());
     expect(await store.put("a/b.txt", Readable.from(["hello ", "world"]))).toEqual({ key: "a/b.txt", bytes: 11 });
     expect(await store.stat("a/b.txt")).toEqual({ key: "a/b.txt", bytes: 11 });

@@ -130,7 +130,7 @@ describe("proxy: global firewall from the cached rule set", () => {
   });
   beforeEach(() => resetEdgeLimitsForTests());
 
-  it("V4.1.3 refuses a denied address with 403 before anything else: a readable page for browsers, JSON for the API", async () => {
+  it("refuses a denied address with 403 before anything else: a readable page for browsers, JSON for the API", async () => {
     stubEnv({ TRUST_PROXY: "vercel" });
     const page = proxy(req("/sign-in", { headers: { "x-real-ip": BLOCKED, ...html } }));
     expect(page.status).toBe(403);
@@ -213,7 +213,7 @@ describe("proxy: per-IP request limits", () => {
 });
 
 describe("proxy: request size", () => {
-  it("V4.3.1 refuses a declared body over 1 MB with 413 and a readable message", async () => {
+  it("V2.4.1 refuses a declared body over 1 MB with 413 and a readable message", async () => {
     const big = { method: "POST", headers: { origin: "http://localhost:3000", "content-length": String(2 * 1024 * 1024) } };
     const api = proxy(req("/api/contact", big));
     expect(api.status).toBe(413);

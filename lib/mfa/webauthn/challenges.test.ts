@@ -15,7 +15,7 @@ async function twoSessions() {
 }
 
 describe("WebAuthn challenges: server-side, bound, short-lived, single use", () => {
-  it("V6.6.2 a challenge answers only for the session that asked for it", async () => {
+  it("V6.7.2 a challenge answers only for the session that asked for it", async () => {
     const { userId, a, b } = await twoSessions();
     await issueChallenge(getDb(), { binding: a, ceremony: "authenticate", userId, challenge: "chal-a" });
     expect(await consumeChallenge(getDb(), { binding: b, ceremony: "authenticate", userId })).toBeNull();
@@ -52,20 +52,20 @@ describe("WebAuthn challenges: server-side, bound, short-lived, single use", () 
     expect(await consumeChallenge(getDb(), { binding: a, ceremony: "authenticate", userId })).toBeNull();
   });
 
-  it("V6.6.2 a challenge of one ceremony is refused by another (registration vs authentication)", async () => {
+  it("V6.7.2 a challenge of one ceremony is refused by another (registration vs authentication)", async () => {
     const { userId, a } = await twoSessions();
     await issueChallenge(getDb(), { binding: a, ceremony: "register", userId, challenge: "for-registration" });
     expect(await consumeChallenge(getDb(), { binding: a, ceremony: "authenticate", userId })).toBeNull();
   });
 
-  it("V6.6.2 a challenge issued to one user is refused for another", async () => {
+  it("V6.7.2 a challenge issued to one user is refused for another", async () => {
     const { userId, a } = await twoSessions();
     const other = await makeUser();
     await issueChallenge(getDb(), { binding: a, ceremony: "authenticate", userId, challenge: "mine" });
     expect(await consumeChallenge(getDb(), { binding: a, ceremony: "authenticate", userId: other.user.id })).toBeNull();
   });
 
-  it("V6.6.2 asking again replaces the outstanding challenge: the older one is dead", async () => {
+  it("V6.7.2 asking again replaces the outstanding challenge: the older one is dead", async () => {
     const { userId, a } = await twoSessions();
     await issueChallenge(getDb(), { binding: a, ceremony: "authenticate", userId, challenge: "first" });
     await issueChallenge(getDb(), { binding: a, ceremony: "authenticate", userId, challenge: "second" });
@@ -73,7 +73,7 @@ describe("WebAuthn challenges: server-side, bound, short-lived, single use", () 
     expect(rows.map((r) => r.challenge)).toEqual(["second"]);
   });
 
-  it("V6.6.2 a passwordless challenge is bound to the SHA-256 of the browser's cookie, which is never stored", async () => {
+  it("V6.7.2 a passwordless challenge is bound to the SHA-256 of the browser's cookie, which is never stored", async () => {
     const token = randomToken();
     const binding = cookieBinding(token);
     expect(binding).toBe(`c:${sha256Hex(token)}`);

@@ -59,7 +59,7 @@ describe("passwordless sign-in with a passkey", () => {
     });
   });
 
-  it("V6.6.2 an answer posted without the cookie its challenge was bound to (another browser) is refused", async () => {
+  it("V6.7.2 an answer posted without the cookie its challenge was bound to (another browser) is refused", async () => {
     const { authenticator } = await userWithPasskey();
     const { response } = await passkeyAnswer(authenticator);
     await expect(verifyPasskeySignIn(getDb(), { response, cookieToken: randomToken(), meta, previousTokens: [] })).rejects.toMatchObject({

@@ -50,7 +50,7 @@ describe("WebAuthn registration", () => {
     expect(second).toMatchObject({ name: "Passkey", discoverable: true, recoveryCodes: null });
   });
 
-  it("V6.6.2 an answer to another session's registration challenge is refused", async () => {
+  it("V6.7.2 an answer to another session's registration challenge is refused", async () => {
     const { ctx, user, organizationId } = await signedInUser();
     const other = await newSessionFor(user.id, organizationId);
     const options = await registrationOptions(getDb(), other.ctx, "security_key");

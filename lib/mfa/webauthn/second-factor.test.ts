@@ -46,7 +46,7 @@ describe("security key or passkey as the second factor", () => {
     });
   });
 
-  it("V6.6.2 an answer to a challenge given to another session is refused", async () => {
+  it("V6.7.2 an answer to a challenge given to another session is refused", async () => {
     const { authenticator, pending, user, organizationId } = await userWithKey();
     const attackerSession = await newSessionFor(user.id, organizationId, { stage: "mfa_pending" });
     const response = authenticator.authenticate(await secondFactorOptions(getDb(), pending.ctx));
@@ -98,7 +98,7 @@ describe("security key or passkey as the second factor", () => {
     await expect(verifySecondFactor(getDb(), pending.ctx, { response, purpose: "sign_in", meta })).rejects.toMatchObject({ code: "webauthn_failed" });
   });
 
-  it("V6.3.1 V6.6.3 the sixth attempt within five minutes on one session is refused by the rate limit", async () => {
+  it("V6.3.1 the sixth attempt within five minutes on one session is refused by the rate limit", async () => {
     const { authenticator, pending } = await userWithKey();
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) {

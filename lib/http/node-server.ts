@@ -1,0 +1,32 @@
+import http from "node:http";
+import https from "node:https";
+
+/**
+ * TRACE would have the server repeat the request back, cookies included; Next cannot build a
+ * request object for it and answers 500 with a stack trace in the log. It is refused up front.
+ * (Node's parser already answers 400 to TRACK and other unknown methods, and CONNECT never reaches
+ * a request listener.)
+ */
+const REFUSED_METHODS = new Set(["TRACE"]);
+const ALLOWED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+/**
+ * The HTTP(S) server `scripts/server.ts` runs the app in. Node's strict parser (never
+ * `insecureHTTPParser`) frames every request: a message with both Transfer-Encoding and
+ * Content-Length, or two Content-Lengths, is refused with 400 before the app sees it. Slow clients
+ * are cut off: headers within 20 s, the whole request within 60 s.
+ */
+export function createNodeServer(listener: http.RequestListener, tls?: https.ServerOptions): http.Server {
+  const guarded: http.RequestListener = (req, res) => {
+    if (REFUSED_METHODS.has(req.method ?? "")) {
+      res.writeHead(405, { allow: ALLOWED, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      res.end("Method not allowed.\n");
+      return;
+    }
+    listener(req, res);
+  };
+  const server = tls ? https.createServer({ ...tls, insecureHTTPParser: false }, guarded) : http.createServer({ insecureHTTPParser: false }, guarded);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
