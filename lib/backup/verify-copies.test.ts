@@ -7,6 +7,7 @@ import { getDb, getDbHandle } from "@/db";
 import { alerts, backupCopies } from "@/db/schema";
 import { useFakeClock } from "@/lib/clock";
 import { fileStore, type ObjectStore } from "@/lib/storage";
+import { expectAudited } from "@/tests/audit";
 import { createBackup, MANIFEST_KEY, pruneBackups, sourceOf, verifyCopies } from ".";
 
 const root = mkdtempSync(join(tmpdir(), "ck-backup-copies-"));
@@ -27,7 +28,8 @@ async function copyAlert(name: string, location: string) {
 
 describe("checking every copy at every target (lib/backup/verify-copies)", () => {
   it("V14.2.4 V16.3.4 a copy removed by someone else or left partial fails (critical when no sound copy is left); a pruned one is forgotten", async () => {
-    const clock = useFakeClock(new Date("2031-05-01T02:00:00Z"));
+    // An hour ago, a minute apart: names sort by time, and these runs never look newer than another test's.
+    const clock = useFakeClock(new Date(Date.now() - 3_600_000));
     const a = fileStore(join(root, "a"));
     const b = fileStore(join(root, "b"));
     const first = await createBackup(db(), sourceOf(getDbHandle()), { trigger: "cli", targets: [a, b] });
@@ -48,7 +50,7 @@ describe("checking every copy at every target (lib/backup/verify-copies)", () =>
     expect((await copyRows([a.location, b.location])).map((r) => r.state)).toEqual(["failed", "failed"]);
 
     // Retention deletes that broken backup once a newer one exists: its copies are no longer expected.
-    clock.advance(60_000); // names sort by time
+    clock.advance(60_000);
     const second = await createBackup(db(), sourceOf(getDbHandle()), { trigger: "cli", targets: [a, b] });
     const pruned = await pruneBackups(db(), { trigger: "cli", targets: [a, b], keep: { daily: 1, weekly: 1, monthly: 1 } });
     expect(pruned.deleted).toEqual([first.name]);
@@ -83,6 +85,7 @@ describe("checking every copy at every target (lib/backup/verify-copies)", () =>
       { name: backup.name, location: flaky.location, state: "failed", error: "the target could not be read: connect ECONNREFUSED 127.0.0.1:9" },
     ]);
     expect(await copyAlert(backup.name, flaky.location)).toMatchObject({ severity: "high" });
+    await expectAudited(db(), { action: "backup.copies_checked", organizationId: null, result: "failure", metadata: { run: result.runId, verified: 1, failed: 1, unreadableTargets: 1 } });
     const [targetAlert] = await db().select().from(alerts).where(and(isNull(alerts.organizationId), eq(alerts.dedupeKey, `backup:copy-target:${flaky.location}`)));
     expect(targetAlert).toMatchObject({ title: "A backup target could not be read", severity: "high" });
   }, 120_000);
