@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db";
 import { backupCopies } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
@@ -76,17 +76,25 @@ export async function backupStatus(db: Database): Promise<BackupStatus> {
 }
 
 /**
- * Each copy the targets hold or the last check recorded (a copy that vanished stays "failed"),
- * for the listed backups.
+ * Each copy the targets hold or the last check recorded, for the listed backups, and every failed
+ * copy at a configured target besides (a backup removed from every target by someone else is listed nowhere, but its
+ * copies stay failed until a check finds them again).
  */
 async function copyStates(db: Database, backups: ListedBackup[], locations: string[]): Promise<CopyState[]> {
-  if (backups.length === 0) return [];
+  const names = backups.map((b) => b.name);
   const rows = await db
     .select()
     .from(backupCopies)
-    .where(inArray(backupCopies.backupName, backups.map((b) => b.name)))
-    .orderBy(desc(backupCopies.backupName));
-  const out: CopyState[] = [];
+    .where(
+      and(
+        inArray(backupCopies.location, locations),
+        names.length ? or(inArray(backupCopies.backupName, names), eq(backupCopies.state, "failed")) : eq(backupCopies.state, "failed"),
+      ),
+    )
+    .orderBy(desc(backupCopies.backupName), asc(backupCopies.location));
+  const out: CopyState[] = rows
+    .filter((r) => !names.includes(r.backupName))
+    .map((r) => ({ name: r.backupName, location: r.location, state: r.state, checkedAt: r.checkedAt, verifiedAt: r.verifiedAt, error: r.error }));
   for (const b of backups) {
     for (const location of locations) {
       const row = rows.find((r) => r.backupName === b.name && r.location === location);
@@ -94,7 +102,7 @@ async function copyStates(db: Database, backups: ListedBackup[], locations: stri
       else if (b.locations.includes(location)) out.push({ name: b.name, location, state: "unchecked", checkedAt: null, verifiedAt: null, error: null });
     }
   }
-  return out;
+  return out.sort((x, y) => y.name.localeCompare(x.name));
 }
 
 /** What an organization's owner may know: no history, sizes, targets or names, and no storage call. */
