@@ -18,6 +18,7 @@ check() { # name, command...: a static check counts as one test
 
 bash scripts/ensure-chromium.sh || echo "!! no Chromium: the end-to-end tests will fail"
 bash scripts/ensure-openssh.sh || echo "!! no OpenSSH client: the SFTP tests will fail"
+bash scripts/ensure-ssh-audit.sh || echo "!! no ssh-audit: the SFTP algorithm audit will fail"
 
 check lint npx eslint --max-warnings=0 .
 check typecheck npx tsc --noEmit

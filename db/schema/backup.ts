@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
-export const BACKUP_RUN_KINDS = ["backup", "verify", "restore", "prune"] as const;
+/** check = every copy at every target read back and checked (lib/backup/verify-copies.ts). */
+export const BACKUP_RUN_KINDS = ["backup", "verify", "restore", "prune", "check"] as const;
 export const BACKUP_RUN_STATUSES = ["running", "succeeded", "partial", "failed"] as const;
 
 /**
@@ -26,4 +27,28 @@ export const backupRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [index("backup_runs_kind_started_idx").on(t.kind, t.startedAt.desc())],
+);
+
+export const BACKUP_COPY_STATES = ["verified", "failed"] as const;
+
+/**
+ * One row per copy (a backup at one target): whether its last read-back check passed (manifest
+ * seal, size, SHA-256, every chunk's tag, the whole dump) and when it last did. Platform data: only
+ * operators see it.
+ */
+export const backupCopies = pgTable(
+  "backup_copies",
+  {
+    backupName: text("backup_name").notNull(),
+    /** The target's location as configured (never a credential). */
+    location: text("location").notNull(),
+    state: text("state", { enum: BACKUP_COPY_STATES }).notNull(),
+    checkedAt: timestamp("checked_at", { withTimezone: true }).notNull(),
+    /** The last check this copy passed (kept when a later check fails). */
+    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    bytes: bigint("bytes", { mode: "number" }),
+    /** Why the last check failed (operators' alert and page). */
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.backupName, t.location] })],
 );

@@ -70,6 +70,7 @@ export const AUDIT_ACTIONS = {
   "backup.verified": action("Verified a backup by restoring it", "notice"),
   "backup.restored": action("Restored the database from a backup", "critical"),
   "backup.pruned": action("Pruned old backups", "notice"),
+  "backup.copies_checked": action("Read back and checked every backup copy at every target", "notice"),
   "ssh_key.added": action("Added an SSH key for file transfer", "warning"),
   "ssh_key.revoked": action("Revoked an SSH key", "notice"),
   "sftp.connected": action("Connected over SFTP"),

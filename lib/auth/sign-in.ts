@@ -88,10 +88,24 @@ export async function signIn(
       email: user.email,
     };
   }
+  return openSignedInSession(db, { userId: user.id, ip: input.ip, userAgent: input.userAgent, previousToken: input.previousToken, meta, method: "password" });
+}
+
+export type ProvenSignInResult = Extract<SignInResult, { ok: true }> | Extract<SignInResult, { code: "suspended" | "no_organization" }>;
+
+/**
+ * The rest of a sign-in once the person is proven (a password, or the e-mailed unlock link that
+ * just set a new one): an active membership, a new session (MFA-pending with a second factor), the
+ * browser's previous session revoked. It checks no rate limit: callers prove the person first.
+ */
+async function openSignedInSession(
+  db: Database,
+  input: { userId: string; ip: string | null; userAgent: string | null; previousToken?: string; meta: RequestMeta; method: "password" | "unlock_link" },
+): Promise<ProvenSignInResult> {
   const all = await db
     .select({ organizationId: memberships.organizationId, status: memberships.status })
     .from(memberships)
-    .where(eq(memberships.userId, user.id))
+    .where(eq(memberships.userId, input.userId))
     .orderBy(asc(memberships.createdAt));
   const membership = all.find((m) => m.status === "active");
   if (!membership) {
@@ -99,12 +113,12 @@ export async function signIn(
       ? { ok: false, code: "suspended", message: "Your access has been suspended by your organization's administrators. Contact them to restore it." }
       : { ok: false, code: "no_organization", message: "Your account is not a member of any organization any more." };
   }
-  await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, user.id));
+  await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, input.userId));
   await revokeSessionByToken(db, input.previousToken);
-  await pruneExpiredSessions(db, user.id);
-  const mfaRequired = await hasSecondFactor(db, user.id);
+  await pruneExpiredSessions(db, input.userId);
+  const mfaRequired = await hasSecondFactor(db, input.userId);
   const { token } = await createSession(db, {
-    userId: user.id,
+    userId: input.userId,
     organizationId: membership.organizationId,
     ip: input.ip,
     userAgent: input.userAgent,
@@ -112,10 +126,24 @@ export async function signIn(
   });
   if (!mfaRequired) {
     // A full session: the sign-in is complete. (With a second factor, lib/mfa does both after it.)
-    await recordSignInSuccess(db, user.id);
-    await recordAccountEvent(db, { action: "auth.sign_in", userId: user.id, organizationId: membership.organizationId, metadata: { method: "password", secondFactor: false } }, meta);
+    await recordSignInSuccess(db, input.userId);
+    await recordAccountEvent(
+      db,
+      { action: "auth.sign_in", userId: input.userId, organizationId: membership.organizationId, metadata: { method: input.method, secondFactor: false } },
+      input.meta,
+    );
   }
-  return { ok: true, token, userId: user.id, mfaRequired };
+  return { ok: true, token, userId: input.userId, mfaRequired };
+}
+
+/**
+ * Signs in the browser that just completed the e-mailed unlock link (lib/defense/unlock.ts): the
+ * link proved the mailbox and set a new password, so the owner gets in at once, even while the
+ * attacker keeps the per-account sign-in limit full. Nothing else is exempted: the attacker's
+ * attempts (any browser, any address) still meet that limit, and the link works once.
+ */
+export async function signInAfterUnlock(db: Database, input: { userId: string; meta: RequestMeta; previousToken?: string }): Promise<ProvenSignInResult> {
+  return openSignedInSession(db, { userId: input.userId, ip: input.meta.ip, userAgent: input.meta.userAgent, previousToken: input.previousToken, meta: input.meta, method: "unlock_link" });
 }
 
 /**

@@ -26,21 +26,27 @@ describe("/api/cron/backup", () => {
     expect((await call(POST, "Bearer short")).status).toBe(404);
   });
 
-  it("V14.2.4 V16.3.3 runs backup, verify and prune for the scheduler, each recorded and audited", async () => {
+  it("V14.2.4 V16.3.3 runs backup, verify, prune and the copy check for the scheduler, each recorded and audited", async () => {
     vi.stubEnv("CRON_SECRET", SECRET);
     vi.stubEnv("BACKUP_TARGETS", `${join(root, "region-a")},file:${join(root, "region-b")}`);
     resetEnvCache();
     const res = await call(GET, `Bearer ${SECRET}`);
-    const body = (await res.json()) as { backup: { name: string; status: string; targets: { ok: boolean }[] }; verify: { status: string }; prune: { run: string; deleted: number; kept: number } };
+    const body = (await res.json()) as {
+      backup: { name: string; status: string; targets: { ok: boolean }[] };
+      verify: { status: string };
+      prune: { run: string; deleted: number; kept: number };
+      copies: { run: string; status: string; verified: number; failed: number };
+    };
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(body.backup.status).toBe("succeeded");
     expect(body.backup.targets).toHaveLength(2);
     expect(body.verify.status).toBe("succeeded");
     expect(body.prune).toEqual({ run: expect.any(String), deleted: 0, kept: 1 });
+    expect(body.copies).toEqual({ run: expect.any(String), status: "succeeded", verified: 2, failed: 0 }); // both copies read back
     expect(JSON.stringify(body)).not.toMatch(/wrapped|lw1\./);
     await expectAudited(getDb(), { action: "backup.created", organizationId: null, targetId: body.backup.name, metadata: { backup: body.backup.name, status: "succeeded" } });
     await expectAudited(getDb(), { action: "backup.verified", organizationId: null, targetId: body.backup.name, metadata: { backup: body.backup.name, status: "succeeded" } });
     await expectAudited(getDb(), { action: "backup.pruned", organizationId: null, metadata: { run: body.prune.run, status: "succeeded" } });
-  });
+  }, 120_000); // a backup, a scratch restore and two read-backs on a shared CPU
 });

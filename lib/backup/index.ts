@@ -11,6 +11,7 @@ export { restoreBackup, RestoreRefusedError, type RestoreInto, type RestoreOptio
 export { recentRuns, type RunTrigger } from "./runs";
 export { runScheduledBackup, type ScheduledResult } from "./scheduled";
 export { sourceOf, type BackupSource } from "./source";
-export { backupStatus, type BackupStatus } from "./status";
+export { backupStatus, backupStatusFor, organizationBackupSummary, type BackupStatus, type CopyState, type OrganizationBackupSummary } from "./status";
 export { backupTargets } from "./targets";
 export { verifyBackup, type VerifyResult } from "./verify-backup";
+export { verifyCopies, type CopiesResult, type CopyCheck } from "./verify-copies";

@@ -5,22 +5,39 @@ import { pruneBackups, type PruneResult } from "./prune-backups";
 import { describeError, type RunTrigger } from "./runs";
 import type { BackupSource } from "./source";
 import { verifyBackup, type VerifyResult } from "./verify-backup";
+import { verifyCopies, type CopiesResult } from "./verify-copies";
 
-export type ScheduledResult = { backup: BackupResult; verify: VerifyResult | null; prune: PruneResult | null; pruneError?: string };
+export type ScheduledResult = {
+  backup: BackupResult;
+  verify: VerifyResult | null;
+  prune: PruneResult | null;
+  pruneError?: string;
+  copies: CopiesResult | null;
+  copiesError?: string;
+};
 
 /**
- * What the schedule runs: a backup, then a verification of it by restoring it, then retention.
+ * What the schedule runs: a backup, then a verification of it by restoring it, then retention, then
+ * a read-back check of every copy left at every target (one restore proves one copy; a flipped
+ * byte or a truncated copy elsewhere would otherwise be found only by the next restore).
  * Pruning runs only after a successful verification, so a run that could not prove a restore never
- * deletes an older backup.
+ * deletes an older backup. The copy check runs whatever happened before it.
  */
 export async function runScheduledBackup(db: Database, source: BackupSource, trigger: RunTrigger): Promise<ScheduledResult> {
   const backup = await createBackup(db, source, { trigger });
-  if (backup.status === "failed") return { backup, verify: null, prune: null };
-  const verify = await verifyBackup(db, source, { trigger, name: backup.name });
-  if (verify.status !== "succeeded") return { backup, verify, prune: null };
-  try {
-    return { backup, verify, prune: await pruneBackups(db, { trigger }) };
-  } catch (e) {
-    return { backup, verify, prune: null, pruneError: describeError(e) };
+  const verify = backup.status === "failed" ? null : await verifyBackup(db, source, { trigger, name: backup.name });
+  const result: ScheduledResult = { backup, verify, prune: null, copies: null };
+  if (verify?.status === "succeeded") {
+    try {
+      result.prune = await pruneBackups(db, { trigger });
+    } catch (e) {
+      result.pruneError = describeError(e);
+    }
   }
+  try {
+    result.copies = await verifyCopies(db, { trigger });
+  } catch (e) {
+    result.copiesError = describeError(e);
+  }
+  return result;
 }

@@ -37,9 +37,10 @@ export async function clearAccountDefense(db: Database, userId: string): Promise
  * The e-mailed unlock link: spends the token, sets the new password, clears lock and suspension and
  * ends every session, in one transaction (a rejected password leaves the link usable, a used link
  * changes nothing). Opening the link proves the mailbox, so the address counts as verified too.
+ * Returns whose account it was, for signInAfterUnlock (lib/auth/sign-in.ts).
  */
-export async function unlockWithToken(db: Database, input: { token: string; password: string; meta: RequestMeta }): Promise<void> {
-  const email = await db.transaction(async (txRaw) => {
+export async function unlockWithToken(db: Database, input: { token: string; password: string; meta: RequestMeta }): Promise<{ userId: string }> {
+  const { email, userId } = await db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Database;
     const userId = await consumeAuthToken(tx, input.token, UNLOCK_TOKEN_PURPOSE);
     if (!userId) throw badRequest(INVALID_UNLOCK_LINK);
@@ -60,9 +61,10 @@ export async function unlockWithToken(db: Database, input: { token: string; pass
       meta: input.meta,
       metadata: { via: "email_link", wasLocked: cleared.wasLocked, wasSuspended: cleared.wasSuspended, sessionsEnded: revoked },
     });
-    return user.email;
+    return { email: user.email, userId };
   });
   await sendMail(passwordChangedMail(email));
+  return { userId };
 }
 
 /**

@@ -280,6 +280,25 @@ describe("SFTP with OpenSSH sftp (batch mode)", () => {
     expect(cbc).toMatch(/no matching .*cipher/i);
   });
 
+  it("V12.1.2 V11.6.1 negotiates only curve25519/large DH groups, AEAD or CTR with encrypt-then-MAC: NIST-curve ECDH and encrypt-and-MAC are refused", async () => {
+    const m = await member();
+    for (const opt of ["KexAlgorithms=ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521", "MACs=hmac-sha2-256,hmac-sha2-512", "Ciphers=chacha20-poly1305@openssh.com"]) {
+      const r = await batch(m, "ls /\n", ["-o", opt]);
+      expect(r.code, opt).not.toBe(0);
+      expect(r.stderr, opt).toMatch(/no matching/i);
+    }
+    // Everything the policy offers still works with OpenSSH, CTR only with an -etm MAC.
+    for (const opts of [
+      ["-o", "KexAlgorithms=curve25519-sha256", "-o", "Ciphers=aes256-gcm@openssh.com"],
+      ["-o", "KexAlgorithms=diffie-hellman-group16-sha512", "-o", "Ciphers=aes128-gcm@openssh.com"],
+      ["-o", "KexAlgorithms=diffie-hellman-group18-sha512", "-o", "Ciphers=aes256-ctr", "-o", "MACs=hmac-sha2-512-etm@openssh.com"],
+      ["-o", "Ciphers=aes128-ctr", "-o", "MACs=hmac-sha2-256-etm@openssh.com"],
+    ]) {
+      const r = await batch(m, "ls /\n", opts);
+      expect(r.code, opts.join(" ")).toBe(0);
+    }
+  }, 60_000); // a group18 exchange in pure JavaScript takes a while on a shared CPU
+
   it("V5.2.1 quota exceeded and oversize files are refused with a clear message and store nothing", async () => {
     const m = await member();
     const big = join(dir, `big-${m.user.id}.bin`);

@@ -1,17 +1,43 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { emailSchema, resetPasswordSchema } from "@/lib/auth";
+import {
+  clearMfaPendingCookie,
+  currentSessionToken,
+  emailSchema,
+  mfaPendingCookieName,
+  resetPasswordSchema,
+  revokeSessionByToken,
+  setMfaPendingCookie,
+  setSessionCookie,
+} from "@/lib/auth";
+import { signInAfterUnlock } from "@/lib/auth/sign-in";
 import { requestUnlockLink, unlockWithToken } from "@/lib/defense/unlock";
 import { formAction } from "@/lib/http/action";
 import { enforce } from "@/lib/ratelimit";
 
-/** The e-mailed link: proves the mailbox, sets a new password, clears lock and suspension, ends every session. */
+/**
+ * The e-mailed link: proves the mailbox, sets a new password, clears lock and suspension, ends every
+ * session, then signs this browser in (to its second factor when the account has one). The attacker
+ * who filled the per-account sign-in limit still meets it; the owner never has to.
+ */
 export const unlockAccountWithLinkAction = formAction({ auth: false, schema: resetPasswordSchema }, async ({ token, password }, { meta }) => {
-  await unlockWithToken(getDb(), { token, password, meta });
-  redirect("/sign-in?unlocked=1");
+  const db = getDb();
+  const { userId } = await unlockWithToken(db, { token, password, meta });
+  const result = await signInAfterUnlock(db, { userId, meta, previousToken: await currentSessionToken() });
+  // A half-finished earlier sign-in in this browser ends here too.
+  await revokeSessionByToken(db, (await cookies()).get(mfaPendingCookieName())?.value);
+  if (!result.ok) redirect("/sign-in?unlocked=1"); // unlocked, but no active membership: sign-in explains
+  if (result.mfaRequired) {
+    await setMfaPendingCookie(result.token);
+    redirect("/mfa/verify?next=%2Fdashboard");
+  }
+  await clearMfaPendingCookie();
+  await setSessionCookie(result.token);
+  redirect("/dashboard");
 });
 
 /** "Send me a new link": the same answer for every address (and the password-reset limits: it mails the same kind of link). */

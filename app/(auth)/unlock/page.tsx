@@ -17,7 +17,7 @@ export default async function UnlockPage({ searchParams }: { searchParams: Promi
       {token ? (
         <>
           <p className="mb-4 text-sm text-slate-700">
-            Your account was suspended after too many failed sign-ins. Choose a new password to unlock it; every device will be signed out.
+            Your account was suspended after too many failed sign-ins. Choose a new password to unlock it: every other device is signed out and this one is signed in (after your second factor, if you have one).
           </p>
           <UnlockForm token={token} />
           <p className="mt-4 text-sm">

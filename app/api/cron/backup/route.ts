@@ -14,7 +14,8 @@ type Holder = { [RUNNING]?: boolean };
 
 /**
  * The scheduled backup for Vercel Cron / Heroku Scheduler: backup to every target, verify it by
- * restoring into a scratch database, then prune by the retention policy. Guarded like
+ * restoring into a scratch database, prune by the retention policy, then read back and check every
+ * copy at every target. Guarded like
  * /api/cron/alerts: `Authorization: Bearer <CRON_SECRET>` compared in constant time; without a
  * (long enough) CRON_SECRET the endpoint does not exist. Every step is recorded in backup_runs and
  * the audit log; the answer names the backup and each step's status, never a key or a path secret.
@@ -34,6 +35,11 @@ const run = route({ auth: false }, async ({ req }) => {
         backup: { name: result.backup.name, status: result.backup.status, targets: result.backup.targets.map((t) => ({ location: t.location, ok: t.ok })) },
         verify: result.verify ? { status: result.verify.status, tables: result.verify.tables, rows: result.verify.rows } : null,
         prune: result.prune ? { run: result.prune.runId, deleted: result.prune.deleted.length, kept: result.prune.kept.length } : result.pruneError ? { error: "failed" } : null,
+        copies: result.copies
+          ? { run: result.copies.runId, status: result.copies.status, verified: result.copies.copies.filter((c) => c.state === "verified").length, failed: result.copies.copies.filter((c) => c.state === "failed").length }
+          : result.copiesError
+            ? { error: "failed" }
+            : null,
       },
       { status: result.backup.status === "failed" ? 500 : 200, headers: { "cache-control": "no-store" } },
     );
