@@ -45,8 +45,8 @@ async function addAccounts(databaseUrl: string, demoEmail: string, prefix: strin
     if (!demo) throw new Error("the demo owner or its organization's member role is missing");
     await sql`
       with added as (
-        insert into users (email, name, password_hash, email_verified_at)
-        select ${prefix} || g || '@bench.example', 'Bench ' || g, ${demo.password_hash}, now() from generate_series(1, ${count}::int) g
+        insert into users (id, email, name, password_hash, email_verified_at)
+        select gen_random_uuid(), ${prefix} || g || '@bench.example', 'Bench ' || g, ${demo.password_hash}, now() from generate_series(1, ${count}::int) g
         returning id)
       insert into memberships (user_id, organization_id, role_id) select id, ${demo.organization_id}, ${demo.role_id} from added`;
     return { emails: Array.from({ length: count }, (_, i) => `${prefix}${i + 1}@bench.example`), hash: demo.password_hash };
