@@ -10,7 +10,17 @@ import path from "node:path";
 import type { Finding } from "./scan-findings";
 
 export type SqlmapTarget = { name: string; method: string; path: string; args: string[]; note: string };
-export type SqlmapOutcome = { name: string; method: string; path: string; note: string; seconds: number; result: "clean" | "injectable" | "timed out" | "error"; log: string };
+export type SqlmapOutcome = {
+  name: string;
+  method: string;
+  path: string;
+  note: string;
+  seconds: number;
+  /** "clean" only when sqlmap finished its tests and said so; "not tested" when it gave up (the reason says why). */
+  result: "clean" | "injectable" | "timed out" | "not tested";
+  reason: string;
+  log: string;
+};
 
 export type Form = { page: string; method: string; action: string; enctype: string; fields: [string, string][]; signedIn: boolean };
 
@@ -90,6 +100,9 @@ function common(ctx: TargetContext, name: string): string[] {
     "--timeout=20",
     "--retries=1",
     "--answers=follow=N", // never leave the target for a redirect's destination
+    // Refusals are answers too (a wrong password is 401, a lock 423, step-up 403, a limit 429): without
+    // this sqlmap stops at the first one instead of testing the parameters.
+    "--ignore-code=401,403,404,409,423,429",
     `--results-file=${path.join(ctx.dir, `${name}.csv`)}`,
   ];
 }
@@ -181,8 +194,10 @@ export async function runSqlmap(target: SqlmapTarget, dir: string, timeoutS: num
   const text = readFileSync(logFile, "utf8");
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const injectable = /identified the following injection point/.test(text);
-  const result = injectable ? "injectable" : timedOut ? "timed out" : code === 0 ? "clean" : "error";
-  return { name: target.name, method: target.method, path: target.path, note: target.note, seconds, result, log: path.relative(process.cwd(), logFile) };
+  const finished = /do not appear to be injectable/.test(text);
+  const result = injectable ? "injectable" : timedOut ? "timed out" : finished ? "clean" : "not tested";
+  const critical = /\[CRITICAL\] ([^\n]*)/.exec(text)?.[1] ?? (code === 0 ? "" : `sqlmap exited ${code}`);
+  return { name: target.name, method: target.method, path: target.path, note: target.note, seconds, result, reason: result === "clean" ? "" : critical, log: path.relative(process.cwd(), logFile) };
 }
 
 /** "Parameter: email (JSON)\n    Type: ...\n    Title: ...\n    Payload: ..." blocks of an injectable target's log. */

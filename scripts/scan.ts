@@ -151,9 +151,9 @@ async function main(): Promise<number> {
       for (const target of targets) {
         const outcome = await runSqlmap(target, sdir, perTarget);
         sqlmapOutcomes.push(outcome);
-        console.log(`scan: sqlmap ${outcome.result.padEnd(10)} ${String(outcome.seconds).padStart(6)} s  ${target.name}: ${target.note}`);
+        console.log(`scan: sqlmap ${outcome.result.padEnd(10)} ${String(outcome.seconds).padStart(6)} s  ${target.name}: ${target.note}${outcome.reason ? ` (${outcome.reason})` : ""}`);
         findings.push(...sqlmapFindings(outcome));
-        if (outcome.result === "error") problems.push(`sqlmap failed on ${target.name}; see ${outcome.log}`);
+        if (outcome.result === "not tested") problems.push(`sqlmap did not test ${target.name} (${outcome.reason}); see ${outcome.log}`);
       }
     }
 
