@@ -96,6 +96,7 @@ function common(ctx: TargetContext, name: string): string[] {
     `--output-dir=${path.join(ctx.dir, "output")}`,
     "--flush-session",
     "--disable-coloring",
+    "--dbms=PostgreSQL", // the only database the app runs on (PGlite is PostgreSQL): skips other engines' payloads
     "--time-sec=2",
     "--timeout=20",
     "--retries=1",
