@@ -46,7 +46,7 @@ export type GuardStats = {
   byStatus: Record<string, number>;
   blocked: Record<string, number>;
   serverErrors: ServerError[];
-  /** Requests that carried the session cookie and were answered 401 or sent to /sign-in. */
+  /** Requests that carried the scan's own session cookie, unaltered, and were answered 401 or sent to /sign-in. */
   unauthenticatedWithCookie: number;
 };
 
@@ -65,7 +65,7 @@ function readable(b: Buffer, encoding: string | undefined): string {
   return excerpt(b);
 }
 
-export function startGuard(options: { listenPort: number; appPort: number; actionIds: Map<string, string>; sessionCookieName: string }) {
+export function startGuard(options: { listenPort: number; appPort: number; actionIds: Map<string, string>; sessionCookie: string }) {
   const stats: GuardStats = { requests: 0, byStatus: {}, blocked: {}, serverErrors: [], unauthenticatedWithCookie: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -99,7 +99,8 @@ export function startGuard(options: { listenPort: number; appPort: number; actio
         (up) => {
           const status = up.statusCode ?? 0;
           stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-          const hadCookie = (req.headers.cookie ?? "").includes(`${options.sessionCookieName}=`);
+          // sqlmap also injects into the cookie itself: only the scan's real cookie counts here.
+          const hadCookie = (req.headers.cookie ?? "").split(/;\s*/).includes(options.sessionCookie);
           const toSignIn = String(up.headers.location ?? "").includes("/sign-in");
           if (hadCookie && (status === 401 || toSignIn)) stats.unauthenticatedWithCookie++;
           res.writeHead(status, up.headers);

@@ -90,7 +90,7 @@ async function main(): Promise<number> {
   });
   const cookie = await signInDemo(server);
   const cookieName = cookie.split("=")[0]!;
-  const guard = await startGuard({ listenPort: PORT, appPort: PORT + 1, actionIds, sessionCookieName: cookieName });
+  const guard = await startGuard({ listenPort: PORT, appPort: PORT + 1, actionIds, sessionCookie: cookie });
   console.log(`scan: app on ${server.origin} (${server.backend}), scanners through the guard on ${origin}, signed in as ${server.demo.email}`);
 
   const findings: Finding[] = [];
@@ -191,7 +191,9 @@ async function main(): Promise<number> {
 
   console.log("");
   for (const [k, v] of facts) console.log(`scan: ${k}: ${v}`);
-  for (const a of verdict.allowed) console.log(`scan: allowed   ${a.finding.severity.padEnd(6)} ${a.finding.tool} ${a.finding.category}: ${a.finding.method} ${a.finding.path} [${a.finding.parameter}] (${a.reason})`);
+  const allowedBy = new Map<string, number>();
+  for (const a of verdict.allowed) allowedBy.set(`${a.finding.tool} ${a.finding.category}`, (allowedBy.get(`${a.finding.tool} ${a.finding.category}`) ?? 0) + 1);
+  for (const [what, n] of allowedBy) console.log(`scan: allowed by security/scan-allowlist.json: ${n} x ${what}`);
   for (const f of verdict.failing) console.log(`scan: FINDING   ${f.severity.padEnd(6)} ${f.tool} ${f.category}: ${f.method} ${f.path} [${f.parameter}] ${f.detail}`);
   for (const e of verdict.unusedAllowEntries) console.log(`scan: note: allow-list entry matched nothing this run (stale?): ${e.tool} ${e.category} ${e.path ?? ""}`);
   console.log(`scan: ${verdict.lower.length} low/informational findings; reports in .test-output/scan/ (summary.html, summary.json, wapiti.json, sqlmap/logs)`);
