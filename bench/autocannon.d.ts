@@ -35,6 +35,15 @@ declare module "autocannon" {
     statusCodeStats: Record<string, { count: number }>;
   }
 
+  /** One request template; setupRequest may rewrite it (e.g. its body) before each send. */
+  export interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+  }
+
   export interface AutocannonOptions {
     url: string;
     connections?: number;
@@ -45,6 +54,7 @@ declare module "autocannon" {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    requests?: AutocannonRequest[];
     title?: string;
     bailout?: number;
   }

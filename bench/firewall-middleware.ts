@@ -13,12 +13,13 @@
  */
 import { ensureBuild, startAppServer } from "./lib/app-server";
 import { idleCheck } from "./lib/cpu";
-import { runLoad, type LoadResult } from "./lib/load";
+import { BENCH_IP_MULTIPLIER, portFromEnv } from "./lib/limits";
+import { assertAll2xx, runLoad, type LoadResult } from "./lib/load";
 import { machineInfo, writeResult, type BenchOutcome } from "./lib/machine";
 import { median, round, table } from "./lib/stats";
 
 export const TARGET_ADDED_P50 = 0.1;
-const PORT = 3210;
+const PORT = portFromEnv(3200) + 10;
 
 const intFromEnv = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -55,17 +56,18 @@ export async function runFirewallMiddleware(): Promise<BenchOutcome> {
 
   for (const config of configs) {
     // startAppServer passes this process's environment on to the server.
-    const vars: Record<string, string> = { RATE_LIMIT_IP_MULTIPLIER: "100000", ...config.env };
+    const vars: Record<string, string> = { RATE_LIMIT_IP_MULTIPLIER: String(BENCH_IP_MULTIPLIER), ...config.env };
     Object.assign(process.env, vars);
     // PGlite always: /api/ping never touches the database, and each configuration needs a fresh boot.
     const server = await startAppServer({ port: PORT });
     try {
       const url = `${server.origin}/api/ping`;
-      await runLoad({ url, connections, durationS: warmupS, serverPgid: server.pid });
+      assertAll2xx(`${config.name} warm-up`, await runLoad({ url, connections, durationS: warmupS, serverPgid: server.pid }));
       const runs: LoadResult[] = [];
       for (let r = 1; r <= rounds; r++) {
         process.stdout.write(`bench: ${config.name.padEnd(12)} round ${r}/${rounds} ${durationS} s x ${connections} connections ... `);
         const res = await runLoad({ url, connections, durationS, serverPgid: server.pid });
+        assertAll2xx(`${config.name} round ${r}`, res);
         console.log(`p50 ${res.latencyMs.p50} ms, p99 ${res.latencyMs.p99} ms, ${res.rps} req/s`);
         runs.push(res);
       }

@@ -9,13 +9,14 @@
 import path from "node:path";
 import { BENCH_DIST_DIR, ensureBuild, OUTPUT_DIR, signInDemo, startAppServer, type AppServer, type BuildInfo } from "./lib/app-server";
 import { idleCheck } from "./lib/cpu";
-import { runLoad, type LoadResult } from "./lib/load";
+import { benchLimitsEnv, BENCH_IP_MULTIPLIER, portFromEnv } from "./lib/limits";
+import { assertAll2xx, runLoad, type LoadResult } from "./lib/load";
 import { machineInfo, writeResult, type BenchOutcome } from "./lib/machine";
 import { withBenchDatabase } from "./lib/scratch-db";
 import { median, round, table } from "./lib/stats";
 
 export const TARGET_P50_RATIO = 1.15;
-const PORT = 3200;
+const PORT = portFromEnv(3200);
 
 export type HttpOverheadOptions = {
   connections: number;
@@ -86,7 +87,7 @@ async function measure(options: HttpOverheadOptions, build: BuildInfo, databaseU
   const cpuProfDir = options.cpuProf ? path.join(OUTPUT_DIR, "bench-prof") : undefined;
   console.log(`bench: starting the app on http://localhost:${PORT} (${databaseUrl ? "scratch database on BENCH_DATABASE_URL" : "PGlite"})`);
   const bootStarted = performance.now();
-  const server = await startAppServer({ port: PORT, databaseUrl, cpuProfDir });
+  const server = await startAppServer({ port: PORT, databaseUrl, cpuProfDir, env: benchLimitsEnv("http") });
   const bootSeconds = (performance.now() - bootStarted) / 1000;
 
   const bare: LoadResult[] = [];
@@ -106,8 +107,8 @@ async function measure(options: HttpOverheadOptions, build: BuildInfo, databaseU
       console.warn(`bench: warning: the machine is busy with other work (${idleOtherCores} cores while idle): results will be noisy`);
     }
     console.log(`bench: warm-up ${options.warmupS} s per route`);
-    for (const t of [targets.bare, targets.protected]) {
-      await runLoad({ ...t, connections: options.connections, durationS: options.warmupS, serverPgid: server.pid });
+    for (const [name, t] of Object.entries(targets)) {
+      assertAll2xx(`warm-up ${name}`, await runLoad({ ...t, connections: options.connections, durationS: options.warmupS, serverPgid: server.pid }));
     }
     for (let round = 1; round <= options.rounds; round++) {
       for (const [name, list] of [
@@ -116,6 +117,7 @@ async function measure(options: HttpOverheadOptions, build: BuildInfo, databaseU
       ] as const) {
         process.stdout.write(`bench: round ${round}/${options.rounds} ${name.padEnd(9)} ${options.durationS} s x ${options.connections} connections ... `);
         const r = await runLoad({ ...targets[name], connections: options.connections, durationS: options.durationS, serverPgid: server.pid });
+        assertAll2xx(`round ${round} ${name}`, r);
         list.push(r);
         const cpu = r.cpu ? `; cores: server ${r.cpu.serverCores}, load gen ${r.cpu.loadGeneratorCores}, other ${r.cpu.otherCores}` : "";
         console.log(`p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ${r.rps} req/s${cpu}`);
@@ -124,6 +126,7 @@ async function measure(options: HttpOverheadOptions, build: BuildInfo, databaseU
     // Unloaded latency: one connection, no queueing; what one request costs on its own.
     for (const name of ["bare", "protected"] as const) {
       unloaded[name] = await runLoad({ ...targets[name], connections: 1, durationS: UNLOADED_SECONDS, serverPgid: server.pid });
+      assertAll2xx(`unloaded ${name}`, unloaded[name]);
     }
     console.log(`bench: unloaded (1 connection) p50: bare ${unloaded.bare?.latencyMs.p50} ms, protected ${unloaded.protected?.latencyMs.p50} ms`);
     await verifyRoutes(server, cookie); // still the same answers after the load
@@ -150,6 +153,8 @@ async function measure(options: HttpOverheadOptions, build: BuildInfo, databaseU
       routes: { bare: "GET /api/ping", protected: "GET /api/me" },
       build: { rebuilt: build.built, reason: build.reason, seconds: round(build.seconds, 1) },
       bootSeconds: round(bootSeconds, 1),
+      rateLimitIpMultiplier: BENCH_IP_MULTIPLIER,
+      edgeChecks: "on (firewall, per-IP limits, body cap)",
     },
     summary: {
       bare: b,

@@ -18,6 +18,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
       return runHttpOverhead(options);
     },
   },
+  "sign-in": {
+    description: "password sign-ins/s over HTTP (proxy, limits, argon2id, session, audit) vs raw argon2id/s; stages of signIn() (PostgreSQL)",
+    run: async () => (await import("./sign-in")).runSignInBench(),
+  },
   session: {
     description: "the session validation query alone, in-process (the protected route's extra database work)",
     run: async () => (await import("./session-query")).runSessionQuery(),

@@ -11,6 +11,7 @@ import next from "next";
 import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
 import { createNodeServer } from "../lib/http/node-server";
 import { tlsServerOptions } from "../lib/tls/options";
+import { refuseNonReadOnStaticFiles } from "./static-methods";
 
 const dev = process.argv.includes("--dev");
 // Nothing may call out at run time: no telemetry.
@@ -28,6 +29,7 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const listener: http.RequestListener = (req, res) => {
+  if (refuseNonReadOnStaticFiles(req, res)) return;
   delete req.headers[EDGE_IP_HEADER];
   req.headers[EDGE_SECRET_HEADER] = edgeSecret;
   if (req.socket.remoteAddress) req.headers[EDGE_IP_HEADER] = req.socket.remoteAddress;

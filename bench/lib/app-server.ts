@@ -191,6 +191,10 @@ function envFilesWithDatabaseUrl(): string[] {
 
 export type AppServer = {
   origin: string;
+  /** The scratch database's URL on PostgreSQL (the harness may add rows the benchmark needs). */
+  databaseUrl?: string;
+  /** The mail outbox folder (file transport), for flows that need an e-mailed link. */
+  outboxDir: string;
   pid: number;
   backend: "pglite" | "postgres";
   demo: { email: string; password: string };
@@ -203,6 +207,10 @@ export type StartOptions = {
   databaseUrl?: string;
   /** Directory for V8 CPU profiles of the server processes (--cpu-prof); the file is written when the server exits. */
   cpuProfDir?: string;
+  /** Names the server's database folder, outbox and log under .test-output/ (default "bench"). */
+  label?: string;
+  /** Extra variables for the server (the harness's own configuration; announced by the caller). */
+  env?: Record<string, string>;
 };
 
 export async function startAppServer(options: StartOptions): Promise<AppServer> {
@@ -219,8 +227,9 @@ export async function startAppServer(options: StartOptions): Promise<AppServer> 
     }
   }
 
-  const pgliteDir = path.join(OUTPUT_DIR, "bench-pglite");
-  const outboxDir = path.join(OUTPUT_DIR, "bench-outbox");
+  const label = options.label ?? "bench";
+  const pgliteDir = path.join(OUTPUT_DIR, `${label}-pglite`);
+  const outboxDir = path.join(OUTPUT_DIR, `${label}-outbox`);
   rmSync(pgliteDir, { recursive: true, force: true });
   rmSync(outboxDir, { recursive: true, force: true });
   mkdirSync(OUTPUT_DIR, { recursive: true });
@@ -239,6 +248,7 @@ export async function startAppServer(options: StartOptions): Promise<AppServer> 
     TRUST_PROXY: "none",
     // Production requires a key-encryption key; the database is new each run, so a new key is too.
     MASTER_KEY: randomBytes(32).toString("base64"),
+    ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   // Node refuses --cpu-prof in NODE_OPTIONS: when profiling, run node with tsx as an --import hook instead of npx tsx.
@@ -250,7 +260,7 @@ export async function startAppServer(options: StartOptions): Promise<AppServer> 
     args = ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`, "--import", "tsx", "scripts/server.ts"];
   }
 
-  const log: WriteStream = createWriteStream(path.join(OUTPUT_DIR, "bench-server.log"));
+  const log: WriteStream = createWriteStream(path.join(OUTPUT_DIR, `${label}-server.log`));
   const child = spawnGroup(command, args, env);
   const pid = child.pid!;
   const state = {
@@ -322,7 +332,7 @@ export async function startAppServer(options: StartOptions): Promise<AppServer> 
     await stop();
     throw new Error("unreachable: readiness was checked above");
   }
-  return { origin, pid, backend, demo: { email: DEMO_EMAIL, password }, stop };
+  return { origin, databaseUrl: options.databaseUrl, outboxDir, pid, backend, demo: { email: DEMO_EMAIL, password }, stop };
 }
 
 /** POST /api/auth/sign-in as the demo owner; returns the Cookie header value to send. */
