@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import type { Socket } from "node:net";
 import nextEnv from "@next/env";
 import next from "next";
 import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
@@ -43,6 +44,22 @@ const server =
 // Slow-client protection: a client must send its headers and body within these bounds.
 server.headersTimeout = 20_000;
 server.requestTimeout = 60_000;
+
+// Requests Node's parser refuses (a body cut off before its Content-Length, malformed framing,
+// oversized headers, a timeout) get a sentence instead of Node's empty "400 Bad Request".
+server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+  if (err.code === "ECONNRESET" || !socket.writable || socket.bytesWritten > 0) return socket.destroy();
+  const [status, message] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "The request's headers are too large for ChargeKeep to read."]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "The request took too long to arrive. Try again."]
+        : [400, "ChargeKeep could not read this request: it was malformed or ended before it was complete."];
+  const body = Buffer.from(message);
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${message}`,
+  );
+});
 
 server.listen(port, hostname, () => {
   const scheme = TLS_CERT_FILE ? "https" : "http";
