@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { assertStorableText, boundaryText, decodeUtf8, findTextFault, NUL_MESSAGE, SURROGATE_MESSAGE, textFault, urlFault } from "./boundary-text";
+import { assertStorableText, boundaryText, decodeUtf8, findTextFault, NUL_MESSAGE, storableText, SURROGATE_MESSAGE, textFault, urlFault } from "./boundary-text";
 
 describe("the boundary text rule", () => {
   it("V2.2.1 refuses a NUL and a lone surrogate, and takes any other text (newlines, tabs, emoji, accents)", () => {
@@ -53,4 +53,10 @@ describe("the boundary text rule", () => {
     expect(assertStorableText("fine", "q")).toBe("fine");
     expect(() => assertStorableText("a\0", "q")).toThrow(expect.objectContaining({ status: 400, message: NUL_MESSAGE, fieldErrors: { q: NUL_MESSAGE } }));
   });
+
+  it("V2.2.1 text we can only take or leave (a bank's descriptions) is cleaned: NULs dropped, lone surrogates replaced", () => {
+    expect(storableText("Caf\0e\uD800 😀")).toBe("Cafe\uFFFD 😀");
+    expect(textFault(storableText("\uDC00a\0\uD83D"))).toBeNull();
+  });
 });
+

@@ -14,12 +14,21 @@ export const SURROGATE_MESSAGE = "This text contains a broken character (half of
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The sentence for what is wrong with `s`, or null when it is acceptable text. */
 export function textFault(s: string): string | null {
   if (s.includes("\0")) return NUL_MESSAGE;
   if (LONE_SURROGATE.test(s)) return SURROGATE_MESSAGE;
   return null;
+}
+
+/**
+ * For text we can only take or leave, not send back to be fixed (a bank's transaction descriptions):
+ * NULs dropped, lone surrogates replaced by U+FFFD, so one odd character cannot stop a whole import.
+ */
+export function storableText(s: string): string {
+  return s.replace(/\0/g, "").replace(LONE_SURROGATES, "\uFFFD");
 }
 
 /** Past this depth a value is refused outright: nothing the app takes is nested this deep. */
