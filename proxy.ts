@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
 import { env } from "@/lib/env";
 import { firewallDecision } from "@/lib/firewall/cache";
-import { formatSize, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body";
+import { formatSize, MAX_REQUEST_BODY_BYTES, readStreamLimited } from "@/lib/http/body";
+import { urlFault } from "@/lib/http/boundary-text";
+import { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "@/lib/http/page-post";
 import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
 import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
 import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
@@ -15,11 +17,12 @@ import { waitSentence } from "@/lib/ratelimit/wait-sentence";
  * The app's middleware (Next 16 calls it proxy.ts; it runs on the Node.js runtime, in the server's
  * process). Cheap checks only, all from memory, no database or Redis round trip: HTTPS, the global
  * firewall (a cached, versioned rule set: lib/firewall/cache.ts), the per-IP request limits
- * (lib/ratelimit/edge.ts), the declared body size, CSRF origin, session-cookie presence, and the
- * security headers with a fresh CSP nonce. The session itself (and an organization's network
+ * (lib/ratelimit/edge.ts), the declared body size, the URL's text (lib/http/boundary-text.ts), CSRF
+ * origin, session-cookie presence, a page POST's form (lib/http/page-post.ts), and the security
+ * headers with a fresh CSP nonce. The session itself (and an organization's network
  * allow-list) is checked by the gate in lib/auth on every page, action and handler.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const config = env();
   const production = config.NODE_ENV === "production";
   const appOrigin = new URL(config.APP_URL).origin;
@@ -70,6 +73,10 @@ export function proxy(request: NextRequest) {
     if (request.method === "GET") signIn.searchParams.set("next", pathname + request.nextUrl.search);
     return withHeaders(NextResponse.redirect(signIn, 303), null, production);
   }
+
+  // Last, so that a refused session or origin costs no body read.
+  const badPost = await pagePostChecks(request);
+  if (badPost) return withHeaders(badPost, null, production);
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = buildCsp(nonce, { dev: !production, https: config.APP_URL.startsWith("https://") });
@@ -127,7 +134,63 @@ function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
       html,
     );
   }
+
+  // Pages answer GET and HEAD, and POST for their forms; anything else would just render the page.
+  if (!pathname.startsWith("/api/") && !PAGE_METHODS.has(request.method)) {
+    return refusalResponse(
+      { status: 405, code: "method_not_allowed", title: "Not allowed", message: `ChargeKeep's pages do not accept ${request.method} requests.`, headers: { allow: [...PAGE_METHODS].join(", ") } },
+      html,
+    );
+  }
+
+  // A NUL or bytes that are not UTF-8 in the path or query would reach a page's database query (500)
+  // or Next's own decoding of dynamic segments (500): refuse them here, for every route at once.
+  const fault = urlFault(rawPathAndQuery(request.url));
+  if (fault) return refusalResponse({ status: 400, code: "invalid_url", title: "Address not understood", message: fault }, html);
   return null;
+}
+
+const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]);
+
+/** Path and query exactly as the client sent them (still percent-encoded). */
+function rawPathAndQuery(url: string): string {
+  const afterScheme = url.indexOf("//");
+  const start = url.indexOf("/", afterScheme + 2);
+  const hash = url.indexOf("#");
+  return start === -1 ? "/" : url.slice(start, hash === -1 ? undefined : hash);
+}
+
+/**
+ * A POST to a page is a server action: the form must be one Next can decode (lib/http/page-post.ts),
+ * or Next answers 500. The proxy reads its own copy of the body (Next buffers it for the proxy and
+ * hands the page an untouched one), at most the action limit plus one byte.
+ */
+async function pagePostChecks(request: NextRequest): Promise<NextResponse | null> {
+  if (EDGE_CHECKS_OFF || request.method !== "POST" || request.nextUrl.pathname.startsWith("/api/")) return null;
+  const headerFault = pagePostHeaderFault(request.headers);
+  if (headerFault) return postRefusal(headerFault, request);
+  let bytes: Buffer | null;
+  try {
+    bytes = request.body ? await readStreamLimited(request.body, MAX_ACTION_BODY_BYTES) : Buffer.alloc(0);
+  } catch {
+    return postRefusal(ACTION_BODY_CUT_OFF, request);
+  }
+  if (!bytes) return postRefusal(ACTION_BODY_TOO_LARGE, request);
+  const bodyFault = await pagePostBodyFault(request.headers, bytes);
+  return bodyFault ? postRefusal(bodyFault, request) : null;
+}
+
+/**
+ * Next's client shows a fetch action's error response to the person only when it is exactly
+ * `text/plain` (no charset parameter: the sentences are ASCII); a browser's own form post gets the
+ * readable page; anything else JSON.
+ */
+function postRefusal(r: PostRefusal, request: NextRequest): NextResponse {
+  if (request.headers.has("next-action")) {
+    return new NextResponse(r.message, { status: r.status, headers: { "content-type": "text/plain", "cache-control": "no-store" } });
+  }
+  const title = r.status === 413 ? "Form too large" : "Form not accepted";
+  return refusalResponse({ ...r, title }, wantsHtml(request.nextUrl.pathname, request.headers));
 }
 
 function tooMany(first: string, d: EdgeDecision, html: boolean): NextResponse {

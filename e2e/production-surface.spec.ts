@@ -36,4 +36,14 @@ test.describe("what the production build exposes", () => {
     expect(msAhead).toBeLessThanOrEqual(366 * 24 * 3_600_000); // RFC 9116: less than a year ahead is recommended
     expect(text).toContain(`Canonical: ${BASE_URL}/.well-known/security.txt`);
   });
+
+  test("V13.4.5 V16.5.1 the image optimizer is off: /_next/image answers 404 and never fetches what url names", async ({ request }) => {
+    for (const url of ["/etc/passwd", "/favicon.ico", "/api/me", "https://example.com/a.png", "//example.com/a.png", "%00"]) {
+      for (const query of [`url=${encodeURIComponent(url)}`, `url=${encodeURIComponent(url)}&w=64&q=75`]) {
+        const response = await request.get(`/_next/image?${query}`, { maxRedirects: 0 });
+        expect(response.status(), query).toBe(404);
+        expect(await response.text(), query).toContain("This page could not be found.");
+      }
+    }
+  });
 });

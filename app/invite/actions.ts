@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { passwordInputSchema, tokenSchema } from "@/lib/auth";
 import { formAction } from "@/lib/http/action";
@@ -22,7 +23,7 @@ export const joinWithNewAccountAction = formAction(
     auth: false,
     schema: z.object({
       token: tokenSchema,
-      name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+      name: boundaryText({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
       password: passwordInputSchema,
     }),
   },

@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { clearMfaPendingCookie, setSessionCookie, type SessionContext } from "@/lib/auth";
 import { formAction } from "@/lib/http/action";
@@ -9,9 +10,9 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { safeNextPath } from "@/lib/http/safe-redirect";
 import { completeMfaSignIn, completeStepUp, verifySecondFactorCode, type SecondFactorCode } from "@/lib/mfa";
 
-const next = z.string().max(512).optional();
-const totpSchema = z.object({ code: z.string().trim().min(1, "Enter the 6-digit code from your app.").max(20), next });
-const recoverySchema = z.object({ recoveryCode: z.string().trim().min(1, "Enter one of your recovery codes.").max(64), next });
+const next = boundaryText().max(512).optional();
+const totpSchema = z.object({ code: boundaryText().trim().min(1, "Enter the 6-digit code from your app.").max(20), next });
+const recoverySchema = z.object({ recoveryCode: boundaryText().trim().min(1, "Enter one of your recovery codes.").max(64), next });
 
 /** Sign-in: the password-only session becomes a full one with a new id, in the session cookie. */
 async function signInWith(session: SessionContext, meta: RequestMeta, code: SecondFactorCode, nextPath?: string): Promise<never> {

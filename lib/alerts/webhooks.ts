@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { rowsOf, type Database } from "@/db";
 import { webhookDeliveries, webhooks, WEBHOOK_KINDS, type WebhookKind } from "@/db/schema";
 import { auditRequestFields, chainOf, recordAudit } from "@/lib/audit";
@@ -24,7 +25,7 @@ const HISTORY_LIMIT = 50;
 const TESTS_PER_MINUTE = 5;
 
 export const webhookInputSchema = z.object({
-  url: z.string().trim().min(1, { error: "Enter the receiver's URL." }).max(2000),
+  url: boundaryText().trim().min(1, { error: "Enter the receiver's URL." }).max(2000),
   kinds: z.array(z.enum(WEBHOOK_KINDS)).min(1, { error: "Choose alerts, the audit stream, or both." }),
 });
 

@@ -1,23 +1,21 @@
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { PASSWORD_MAX } from "./password";
 
-export const emailSchema = z
-  .string({ error: "Enter your e-mail address." })
+export const emailSchema = boundaryText({ error: "Enter your e-mail address." })
   .trim()
   .toLowerCase()
   .max(254, "That e-mail address is too long.")
   .pipe(z.email({ error: "Enter a valid e-mail address." }));
 
 /** Length and breach checks happen in passwordProblem(); this only bounds the input. */
-export const passwordInputSchema = z
-  .string({ error: "Enter your password." })
+export const passwordInputSchema = boundaryText({ error: "Enter your password." })
   .min(1, "Enter your password.")
   .max(PASSWORD_MAX * 4, "That password is too long.");
 
 export const signUpSchema = z.object({
-  name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-  organizationName: z
-    .string({ error: "Enter your organization's name." })
+  name: boundaryText({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  organizationName: boundaryText({ error: "Enter your organization's name." })
     .trim()
     .min(2, "Enter your organization's name.")
     .max(100, "Use at most 100 characters."),
@@ -27,6 +25,6 @@ export const signUpSchema = z.object({
 
 export const signInSchema = z.object({ email: emailSchema, password: passwordInputSchema });
 
-export const tokenSchema = z.string({ error: "This link is incomplete." }).min(10, "This link is incomplete.").max(100);
+export const tokenSchema = boundaryText({ error: "This link is incomplete." }).min(10, "This link is incomplete.").max(100);
 
 export const resetPasswordSchema = z.object({ token: tokenSchema, password: passwordInputSchema });

@@ -1,6 +1,7 @@
 import "server-only";
 import { desc } from "drizzle-orm";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { contactMessages } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
@@ -8,10 +9,9 @@ import { emailSchema } from "@/lib/auth/schemas";
 import { forbidden } from "@/lib/errors";
 
 export const contactMessageSchema = z.object({
-  name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  name: boundaryText({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
   email: emailSchema,
-  message: z
-    .string({ error: "Write a message." })
+  message: boundaryText({ error: "Write a message." })
     .trim()
     .min(10, "Write at least 10 characters.")
     .max(5000, "Use at most 5,000 characters."),

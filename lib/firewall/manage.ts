@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { recordAudit, type AuditEventInput } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
@@ -69,7 +70,7 @@ export const firewallRuleFormSchema = z.object({
       }
     }),
   action: z.enum(["allow", "deny"], { error: "Choose allow or deny." }),
-  reason: z.string({ error: "Say why the rule exists." }).trim().min(1, "Say why the rule exists.").max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`),
+  reason: boundaryText({ error: "Say why the rule exists." }).trim().min(1, "Say why the rule exists.").max(REASON_MAX, `Keep the reason under ${REASON_MAX} characters.`),
   expiresAt: expiryField,
   confirmSelfBlock: z.literal("on").optional(),
 });

@@ -7,6 +7,7 @@ import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 import { loggableError } from "./log";
 import { currentRequestMeta, type RequestMeta } from "./request-meta";
+import { formInputFault } from "./form-input";
 import { fieldErrorsOf } from "./zod-errors";
 import { recordSystemSignal } from "@/lib/alerts";
 
@@ -50,6 +51,9 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
   handler: (input: z.infer<S>, ctx: Ctx<Auth>) => Promise<FormState | void>,
 ) {
   const action = async (_prev: FormState | undefined, form: FormData): Promise<FormState> => {
+    // Before anything else: a crafted call may bring no form at all, or text no field may hold.
+    const inputFault = formInputFault(form);
+    if (inputFault) return inputFault;
     const meta = await currentRequestMeta();
     try {
       const session =

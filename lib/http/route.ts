@@ -6,7 +6,7 @@ import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
 import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
-import { readJsonBody } from "./body";
+import { readJsonBody, refuseMalformedBody } from "./body";
 import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
 import { parseOrThrow } from "./zod-errors";
@@ -59,7 +59,7 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
         ({ ctx: session, token: newToken } = await rotateCurrentSession(session));
       }
       if (session && options.permission) authorize(session, options.permission);
-      const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : undefined;
+      const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : await refuseMalformedBody(req, options.maxBodyBytes);
       const params = (await routeCtx?.params) ?? {};
       const response = await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
       // The handler may have set the session cookie itself (MFA completion): its token is the live one.

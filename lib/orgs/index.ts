@@ -1,15 +1,14 @@
 import "server-only";
 import { recordAccountEvent } from "@/lib/auth/audit";
 import { and, asc, eq } from "drizzle-orm";
-import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { memberships, organizations, roles } from "@/db/schema";
 import { rotateSession, type SessionContext } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
 import { createOrganizationWithOwner } from "@/lib/rbac/setup";
 
-export const organizationNameSchema = z
-  .string({ error: "Enter the organization's name." })
+export const organizationNameSchema = boundaryText({ error: "Enter the organization's name." })
   .trim()
   .min(2, "Enter the organization's name.")
   .max(100, "Use at most 100 characters.");

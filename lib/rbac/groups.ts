@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups, sessions, users } from "@/db/schema";
 import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
@@ -13,8 +14,8 @@ import { assertCanGrantRoles } from "./rules";
 import { loadRoleTree } from "./tree-queries";
 
 export const groupInputSchema = z.object({
-  name: z.string({ error: "Give the group a name." }).trim().min(2, "Give the group a name.").max(60, "Use at most 60 characters."),
-  description: z.string().trim().max(300, "Use at most 300 characters.").default(""),
+  name: boundaryText({ error: "Give the group a name." }).trim().min(2, "Give the group a name.").max(60, "Use at most 60 characters."),
+  description: boundaryText().trim().max(300, "Use at most 300 characters.").default(""),
   roleIds: z.array(z.uuid()).max(20).default([]),
 });
 

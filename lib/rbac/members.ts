@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { and, asc, count, eq, ilike, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groupMembers, groups, memberships, roles, sessions, users } from "@/db/schema";
@@ -6,6 +7,7 @@ import { issueAuthToken, TOKEN_MINUTES } from "@/lib/auth/auth-tokens";
 import { markSessionsForRotation, revokeAllSessions, type SessionContext } from "@/lib/auth/session";
 import { now } from "@/lib/clock";
 import { badRequest, notFound } from "@/lib/errors";
+import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
 import { passwordResetMail, sendMail } from "@/lib/mail";
 import { authorize } from "./authorize";
 import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
@@ -14,11 +16,17 @@ import { loadRoleTree } from "./tree-queries";
 
 export const MEMBERS_PAGE_SIZE = 25;
 
+/** The member list's query string (?q=&page=): free text by the boundary rule; a bad page number means page 1. */
+export const memberSearchSchema = z.object({
+  q: boundaryText().trim().max(100, "Search for at most 100 characters.").default(""),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
 /** Members of the session's organization, searchable by name or e-mail, one page at a time. */
 export async function listMembers(db: Database, ctx: SessionContext, opts: { search?: string; page?: number } = {}) {
   authorize(ctx, "members:read");
   const page = Math.max(1, Math.min(opts.page ?? 1, 10_000));
-  const term = opts.search?.trim().slice(0, 100);
+  const term = opts.search === undefined ? undefined : assertStorableText(opts.search.trim(), "q").slice(0, 100);
   const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const where = and(
     eq(memberships.organizationId, ctx.organization.id),

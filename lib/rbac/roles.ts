@@ -1,6 +1,7 @@
 import "server-only";
 import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { groupRoles, invitations, memberships, rolePermissions, roles, sessions } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth/session";
@@ -14,8 +15,8 @@ import { assertCanGrant, assertNotAbove } from "./rules";
 import { loadRoleTree } from "./tree-queries";
 
 export const roleInputSchema = z.object({
-  name: z.string({ error: "Give the role a name." }).trim().min(2, "Give the role a name.").max(60, "Use at most 60 characters."),
-  description: z.string().trim().max(300, "Use at most 300 characters.").default(""),
+  name: boundaryText({ error: "Give the role a name." }).trim().min(2, "Give the role a name.").max(60, "Use at most 60 characters."),
+  description: boundaryText().trim().max(300, "Use at most 300 characters.").default(""),
   parentId: z.uuid({ error: "Choose where the role sits in the tree." }),
   permissions: z.array(z.string().refine(isPermission, "Unknown permission.")).max(100).default([]),
 });

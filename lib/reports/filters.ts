@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { bankAccounts, bankCategories, bankTransactions, TRANSACTION_STATUSES } from "@/db/schema/banking";
 import { badRequest, notFound } from "@/lib/errors";
@@ -35,7 +36,7 @@ export const reportFiltersSchema = z
     ),
     category: optional(z.string().regex(UUID, "Choose a category from the list.")),
     status: optional(z.enum(TRANSACTION_STATUSES, { message: "Choose pending or posted." })),
-    q: optional(z.string().max(MAX_SEARCH, `Search for at most ${MAX_SEARCH} characters.`)),
+    q: optional(boundaryText().max(MAX_SEARCH, `Search for at most ${MAX_SEARCH} characters.`)),
     min: amount,
     max: amount,
   })
@@ -130,7 +131,7 @@ export function transactionConditions(organizationId: string, filters: ReportFil
   if (filters.category) conds.push(eq(t.categoryId, filters.category.toLowerCase()));
   if (filters.status) conds.push(eq(t.status, filters.status));
   if (filters.q) {
-    const pattern = `%${escapeLike(filters.q.trim())}%`;
+    const pattern = `%${escapeLike(assertStorableText(filters.q.trim(), "q"))}%`;
     conds.push(sql`(${t.description} ilike ${pattern} or ${t.merchant} ilike ${pattern})`);
   }
   // The amount range is on the size of the amount (money in or out), in the row's own currency units.

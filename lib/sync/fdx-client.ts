@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { readStreamLimited } from "@/lib/http/body";
+import { boundaryText, storableText } from "@/lib/http/boundary-text";
 
 /**
  * A small client for the FDX-shaped read API: every response is zod-parsed (a bank is an untrusted
@@ -17,13 +18,18 @@ const currency = z.object({ currencyCode: z.string().regex(/^[A-Z]{3}$/) });
 const minor = z.number().int().refine(Number.isSafeInteger, "out of range");
 const timestamp = z.iso.datetime({ offset: true });
 
+// Identifiers with a NUL or a broken character are refused (the page is malformed); display text is
+// cleaned instead (lib/http/boundary-text.ts), so one odd description cannot stop a sync.
+const id = (max: number) => boundaryText().min(1).max(max);
+const label = (max: number) => z.string().max(max).transform(storableText);
+
 const accountBody = z.object({
-  accountId: z.string().min(1).max(200),
-  accountType: z.string().max(40),
-  accountNumber: z.string().min(1).max(64).optional(),
-  nickname: z.string().max(200).optional(),
-  productName: z.string().max(200).optional(),
-  status: z.string().max(40).optional(),
+  accountId: id(200),
+  accountType: label(40),
+  accountNumber: id(64).optional(),
+  nickname: label(200).optional(),
+  productName: label(200).optional(),
+  status: label(40).optional(),
   currency,
   balanceAsOf: timestamp.optional(),
   currentBalanceMinor: minor.optional(),
@@ -34,22 +40,22 @@ const accountWrapper = z.union([z.object({ depositAccount: accountBody }), z.obj
 const accountsResponse = z.object({ accounts: z.array(accountWrapper).max(1000) });
 
 const transactionBody = z.object({
-  accountId: z.string().min(1).max(200),
-  transactionId: z.string().min(1).max(200),
-  referenceTransactionId: z.string().min(1).max(200).optional(),
+  accountId: id(200),
+  transactionId: id(200),
+  referenceTransactionId: id(200).optional(),
   status: z.enum(["PENDING", "POSTED"]),
   transactionTimestamp: timestamp,
   postedTimestamp: timestamp.optional(),
   updatedTimestamp: timestamp,
-  description: z.string().max(500).default(""),
-  merchant: z.object({ name: z.string().max(200).optional() }).optional(),
-  category: z.string().max(100).optional(),
+  description: label(500).default(""),
+  merchant: z.object({ name: label(200).optional() }).optional(),
+  category: label(100).optional(),
   amountMinor: minor,
   currency,
 });
 const transactionWrapper = z.union([z.object({ depositTransaction: transactionBody }), z.object({ locTransaction: transactionBody })]);
 const transactionsResponse = z.object({
-  page: z.object({ nextOffset: z.string().min(1).max(2000).optional() }).default({}),
+  page: z.object({ nextOffset: id(2000).optional() }).default({}),
   transactions: z.array(transactionWrapper).max(PAGE_LIMIT),
 });
 

@@ -301,6 +301,38 @@ describe("lib/sync against the sandbox bank", () => {
     }
   });
 
+  it("V2.2.1 V16.5.3 a NUL or a broken character in the bank's text is cleaned, not a failed sync; in an id it is a malformed answer", async () => {
+    const { organizationId } = await makeUser();
+    const c = await connectSandbox(db(), harbor, organizationId, { accounts: ["hb-chk-3001"] });
+    const tamper = (mutate: (t: Record<string, unknown>) => void): typeof fetch => async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes("/transactions")) return res;
+      const body = (await res.json()) as { transactions: { depositTransaction: Record<string, unknown> }[] };
+      mutate(body.transactions[0]!.depositTransaction);
+      return Response.json(body);
+    };
+    let externalId = "";
+    const dirty = await syncConnection(db(), c.connectionId, "manual", {
+      ...c.deps,
+      recordSignal: signalSpy(),
+      fetchImpl: tamper((t) => {
+        externalId = String(t.transactionId);
+        t.description = "Caf\u0000e \ud800";
+        t.merchant = { name: "Shop\u0000" };
+      }),
+    });
+    expect(dirty.status).toBe("succeeded");
+    const row = (await rowsOf(c.connectionId, "hb-chk-3001")).txns.find((t) => t.externalId === externalId)!;
+    expect(row.description).toBe("Cafe \uFFFD");
+    expect(row.merchant).toBe("Shop");
+
+    const other = await makeUser();
+    const d = await connectSandbox(db(), harbor, other.organizationId, { accounts: ["hb-chk-3001"] });
+    const badId = await syncConnection(db(), d.connectionId, "manual", { ...d.deps, recordSignal: signalSpy(), fetchImpl: tamper((t) => void (t.transactionId = "tx\u0000")) });
+    expect(badId.status).toBe("failed");
+    expect((await connection(d.connectionId)).lastError).toMatch(/form ChargeKeep does not understand/);
+  });
+
   it("V8.4.1 accounts the bank stops sharing become inactive, kept with their history", async () => {
     const { organizationId } = await makeUser();
     const c = await connectSandbox(db(), harbor, organizationId, { accounts: ["hb-chk-3001", "hb-cc-3003"] });

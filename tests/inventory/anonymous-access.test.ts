@@ -52,8 +52,8 @@ describe("anonymous access, walked from the code", () => {
     }
   });
 
-  it.each(inventory.pages.map((p) => [p.path] as const))("V8.2.1 page %s is sent to sign-in without a session unless public", (urlPath) => {
-    const res = proxy(new NextRequest(new URL(urlPath, "http://localhost:3000")));
+  it.each(inventory.pages.map((p) => [p.path] as const))("V8.2.1 page %s is sent to sign-in without a session unless public", async (urlPath) => {
+    const res = (await proxy(new NextRequest(new URL(urlPath, "http://localhost:3000"))));
     if (PUBLIC_PAGES.has(urlPath)) expect(res.status).toBe(200);
     else {
       expect(res.status).toBe(303);

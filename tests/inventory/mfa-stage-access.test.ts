@@ -101,7 +101,7 @@ describe("MFA-pending session: the password alone reaches nothing", () => {
   it.each(inventory.pages.map((p) => [p.path, p.file] as const))("V6.3.3 V8.2.1 page %s is out of reach for an MFA-pending browser", async (urlPath, file) => {
     // the middleware: with only the pending cookie, non-MFA pages go to /mfa/verify
     const req = new NextRequest(new URL(urlPath, "http://localhost:3000"), { headers: { cookie: `ck_mfa=${await pendingToken()}` } });
-    const res = proxy(req);
+    const res = (await proxy(req));
     if (isPublicPath(urlPath) || isMfaPendingPath(urlPath)) expect(res.status, urlPath).toBe(200);
     else {
       expect(res.status, urlPath).toBe(303);

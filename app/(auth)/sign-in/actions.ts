@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { cookies } from "next/headers";
 import {
@@ -19,7 +19,7 @@ import { formAction } from "@/lib/http/action";
 import { safeNextPath } from "@/lib/http/safe-redirect";
 
 export const signInAction = formAction(
-  { auth: false, schema: signInSchema.extend({ next: z.string().max(512).optional() }) },
+  { auth: false, schema: signInSchema.extend({ next: boundaryText().max(512).optional() }) },
   async (input, { meta }) => {
     const result = await signIn(getDb(), {
       email: input.email,

@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 
 /** What the user calls a key: shown in the list, never used for anything else. */
-export const credentialNameSchema = z
-  .string()
+export const credentialNameSchema = boundaryText()
   .trim()
   .min(1, "Give the key a name.")
   .max(60, "Use at most 60 characters for the name.");
@@ -67,7 +67,7 @@ export const registrationOptionsBodySchema = z.object({ kind: credentialKindSche
 export const registrationVerifyBodySchema = z.object({ kind: credentialKindSchema, name: optionalName, response: registrationResponseSchema });
 export const authenticationVerifyBodySchema = z.object({
   response: authenticationResponseSchema,
-  next: z.string().max(512).optional(),
+  next: boundaryText().max(512).optional(),
 });
 
 /** Bodies stay small: attestation "none" carries no certificates. */

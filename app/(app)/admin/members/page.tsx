@@ -8,8 +8,10 @@ import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
+import { parseSearchParams } from "@/lib/http/search-params";
 import { memberMfaStatus } from "@/lib/mfa";
 import { listMembers } from "@/lib/rbac";
+import { memberSearchSchema } from "@/lib/rbac/members";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -27,11 +29,11 @@ function pageHref(q: string, page: number) {
 export default async function MembersPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requirePagePermission("members:read");
   const params = await searchParams;
-  const q = one(params.q).trim().slice(0, 100);
-  const requested = Number.parseInt(one(params.page), 10);
-  const { members, page, pageSize, total } = await loadForPage(() =>
-    listMembers(getDb(), ctx, { search: q, page: Number.isFinite(requested) && requested > 0 ? requested : 1 }),
-  );
+  const search = parseSearchParams(memberSearchSchema, params);
+  // An unusable search (too long, or text no one can type) lists everyone and says why next to the box.
+  const { q, page: requested } = search.ok ? search.data : { q: "", page: 1 };
+  const searchError = search.ok ? null : (search.fieldErrors.q ?? null);
+  const { members, page, pageSize, total } = await loadForPage(() => listMembers(getDb(), ctx, { search: q, page: requested }));
   const pages = Math.max(1, Math.ceil(total / pageSize));
   // Only this page's members; the same query the MFA policy page uses.
   const mfa = new Map((await memberMfaStatus(getDb(), ctx.organization.id, { userIds: members.map((m) => m.userId) })).map((s) => [s.userId, s]));
@@ -68,12 +70,19 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             type="search"
             defaultValue={q}
             maxLength={100}
+            aria-invalid={searchError ? true : undefined}
+            aria-describedby={searchError ? "member-search-error" : undefined}
             className="mt-1 block w-72 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
           />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100">
           Search
         </button>
+        {searchError ? (
+          <p id="member-search-error" role="alert" className="py-2 text-sm text-red-800">
+            {searchError}
+          </p>
+        ) : null}
         {q ? (
           <Link href="/admin/members" className="px-2 py-2 text-sm text-blue-700 underline">
             Clear search

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
 import { WEBHOOK_KINDS } from "@/db/schema/alerts";
@@ -12,7 +13,7 @@ const webhookId = z.uuid({ error: "Unknown webhook." });
 
 // The kinds arrive as one checkbox each (kind.alerts=on, kind.audit=on).
 const createSchema = z
-  .object({ url: z.string().max(2000), "kind.alerts": z.literal("on").optional(), "kind.audit": z.literal("on").optional() })
+  .object({ url: boundaryText().max(2000), "kind.alerts": z.literal("on").optional(), "kind.audit": z.literal("on").optional() })
   .transform((f) => ({ url: f.url, kinds: WEBHOOK_KINDS.filter((k) => f[`kind.${k}`] === "on") }))
   .pipe(webhookInputSchema);
 

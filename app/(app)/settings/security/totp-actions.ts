@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { setSessionCookie } from "@/lib/auth";
 import { confirmSchema } from "@/components/admin/form-schemas";
@@ -36,7 +37,7 @@ export const startTotpSetupAction = formAction({ auth: true, allowMustEnrol: tru
 
 /** "Turn on": the first valid code confirms the app; the user may get their recovery codes here, once. */
 export const confirmTotpSetupAction = formAction(
-  { auth: true, allowMustEnrol: true, schema: z.object({ code: z.string().trim().min(1, "Enter the 6-digit code from your app.").max(20) }) },
+  { auth: true, allowMustEnrol: true, schema: z.object({ code: boundaryText().trim().min(1, "Enter the 6-digit code from your app.").max(20) }) },
   async ({ code }, { session, meta }) => {
     await enforce("mfa-enrol-user", session.user.id);
     const result = await confirmTotpEnrolment(getDb(), mfaEventContext(session, meta), code);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
 import { route } from "@/lib/http";
@@ -6,8 +7,8 @@ import { completeMfaSignIn, verifySecondFactorCode } from "@/lib/mfa";
 
 const bodySchema = z
   .object({
-    code: z.string().trim().min(1).max(20).optional(),
-    recoveryCode: z.string().trim().min(1).max(64).optional(),
+    code: boundaryText().trim().min(1).max(20).optional(),
+    recoveryCode: boundaryText().trim().min(1).max(64).optional(),
   })
   .strict()
   .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), { message: "Send either code or recoveryCode." });

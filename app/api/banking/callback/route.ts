@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundaryText } from "@/lib/http/boundary-text";
 import { getDb } from "@/db";
 import { completeConnection } from "@/lib/banking";
 import { env } from "@/lib/env";
@@ -11,11 +12,11 @@ export const dynamic = "force-dynamic";
 
 // The bank's answer: a code (or an error) with our state, and RFC 9207's iss. Bounded, nothing else read.
 const callbackQuerySchema = z.object({
-  state: z.string().max(512, "The bank's answer is malformed.").optional(),
-  code: z.string().max(4096, "The bank's answer is malformed.").optional(),
-  iss: z.string().max(2048, "The bank's answer is malformed.").optional(),
-  error: z.string().max(256, "The bank's answer is malformed.").optional(),
-  error_description: z.string().max(2048, "The bank's answer is malformed.").optional(),
+  state: boundaryText().max(512, "The bank's answer is malformed.").optional(),
+  code: boundaryText().max(4096, "The bank's answer is malformed.").optional(),
+  iss: boundaryText().max(2048, "The bank's answer is malformed.").optional(),
+  error: boundaryText().max(256, "The bank's answer is malformed.").optional(),
+  error_description: boundaryText().max(2048, "The bank's answer is malformed.").optional(),
 });
 
 function back(path: string): Response {
