@@ -5,6 +5,7 @@ import { firewallDecision } from "@/lib/firewall/cache";
 import { formatSize, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body";
 import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
 import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
+import { databaseOutageRefusal } from "@/lib/http/unavailable";
 import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
 import { hitEdgeLimit, type EdgeDecision } from "@/lib/ratelimit/edge";
 import { policies } from "@/lib/ratelimit/policies";
@@ -30,7 +31,7 @@ export function proxy(request: NextRequest) {
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 
-  const refused = edgeChecks(request, config);
+  const refused = edgeChecks(request, config) ?? databaseOutageRefusal(request);
   if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {
