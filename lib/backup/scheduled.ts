@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "@/db";
 import { createBackup, type BackupResult } from "./create-backup";
 import { pruneBackups, type PruneResult } from "./prune-backups";
-import { describeError, type RunTrigger } from "./runs";
+import { describeError, markInterruptedRuns, type RunTrigger } from "./runs";
 import type { BackupSource } from "./source";
 import { verifyBackup, type VerifyResult } from "./verify-backup";
 
@@ -14,6 +14,7 @@ export type ScheduledResult = { backup: BackupResult; verify: VerifyResult | nul
  * deletes an older backup.
  */
 export async function runScheduledBackup(db: Database, source: BackupSource, trigger: RunTrigger): Promise<ScheduledResult> {
+  await markInterruptedRuns(db); // a run whose process died shows as interrupted, not "running" for ever
   const backup = await createBackup(db, source, { trigger });
   if (backup.status === "failed") return { backup, verify: null, prune: null };
   const verify = await verifyBackup(db, source, { trigger, name: backup.name });
