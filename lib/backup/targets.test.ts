@@ -138,5 +138,5 @@ describe("backup targets", () => {
     await fetched.cleanup();
     expect(usersInBackup).toBeGreaterThanOrEqual(before);
     expect(usersInBackup).toBeLessThanOrEqual(after);
-  });
+  }, 180_000); // a dump, a verifying restore and up to 200 sign-ups (argon2) on a shared CPU
 });
