@@ -41,7 +41,7 @@ export type PoolConfig = {
   idleInTransactionTimeoutSeconds: number;
 };
 
-export const DEFAULT_POOL: PoolConfig = { max: 10, connectTimeoutSeconds: 3, statementTimeoutSeconds: 10, idleInTransactionTimeoutSeconds: 10 };
+export const DEFAULT_POOL: PoolConfig = { max: 10, connectTimeoutSeconds: 3, statementTimeoutSeconds: 10, idleInTransactionTimeoutSeconds: 30 };
 
 export type DbConfig = { databaseUrl?: string; pgliteDir: string; pool?: Partial<PoolConfig> };
 

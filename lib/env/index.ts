@@ -37,8 +37,11 @@ export const envSchema = z
     DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(3),
     /** PostgreSQL's statement_timeout for the app's connections (0: none). */
     DATABASE_STATEMENT_TIMEOUT_SECONDS: secondsOrOff(10),
-    /** PostgreSQL's idle_in_transaction_session_timeout: an open transaction nobody drives is rolled back (0: never). */
-    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: secondsOrOff(10),
+    /**
+     * PostgreSQL's idle_in_transaction_session_timeout: an open transaction nobody drives is rolled back
+     * (0: never). Above the 15 s a bank token refresh may take under its connection's row lock (lib/banking/access.ts).
+     */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: secondsOrOff(30),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_ABSOLUTE_HOURS: positiveInt(12),
     SMTP_URL: z.string().min(1).optional(),
