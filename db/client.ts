@@ -35,13 +35,14 @@ export type DbHandle = {
 export type PoolConfig = {
   max: number;
   connectTimeoutSeconds: number;
+  queueTimeoutSeconds: number;
   /** 0: none. */
   statementTimeoutSeconds: number;
   /** 0: never. */
   idleInTransactionTimeoutSeconds: number;
 };
 
-export const DEFAULT_POOL: PoolConfig = { max: 10, connectTimeoutSeconds: 3, statementTimeoutSeconds: 10, idleInTransactionTimeoutSeconds: 30 };
+export const DEFAULT_POOL: PoolConfig = { max: 10, connectTimeoutSeconds: 3, queueTimeoutSeconds: 20, statementTimeoutSeconds: 10, idleInTransactionTimeoutSeconds: 30 };
 
 export type DbConfig = { databaseUrl?: string; pgliteDir: string; pool?: Partial<PoolConfig> };
 
@@ -121,7 +122,7 @@ export function openDatabase(config: DbConfig): DbHandle {
         idle_in_transaction_session_timeout: String(pool.idleInTransactionTimeoutSeconds * 1000),
       } as Record<string, string> as postgres.Options<Record<string, never>>["connection"],
     });
-    guardPool(client, { limit: pool.max, waitMs: pool.connectTimeoutSeconds * 1000 });
+    guardPool(client, { limit: pool.max, waitMs: pool.queueTimeoutSeconds * 1000 });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;
     const $prepared = async <T>(query: SQL) => {
       const q = dialect.sqlToQuery(query);

@@ -23,6 +23,7 @@ export function getDbHandle(): DbHandle {
       pool: {
         max: config.DATABASE_POOL_MAX,
         connectTimeoutSeconds: config.DATABASE_CONNECT_TIMEOUT_SECONDS,
+        queueTimeoutSeconds: config.DATABASE_QUEUE_TIMEOUT_SECONDS,
         statementTimeoutSeconds: config.DATABASE_STATEMENT_TIMEOUT_SECONDS,
         idleInTransactionTimeoutSeconds: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS,
       },

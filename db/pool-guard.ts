@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "postgres";
-import { noteDatabaseFailure, noteDatabaseSuccess } from "./availability";
+import { isDatabaseKnownDown, noteDatabaseFailure, noteDatabaseSuccess } from "./availability";
 import { DatabaseUnavailableError } from "./errors";
 
 /** The parts of a postgres.js Query (src/query.js) this guard touches. */
@@ -17,35 +17,49 @@ type DriverQuery = {
  *   the rest wait here, in order, at most `waitMs`. One that waited longer fails with
  *   DatabaseUnavailableError (503) and is never sent. Unguarded, postgres.js queues without limit,
  *   and after an outage ran writes whose clients had long given up.
+ * - While the database is unreachable (the circuit breaker is open) nothing waits: the queue is
+ *   failed at once when the breaker opens, and a query that finds no free place fails at once.
  * - A transaction holds its place from BEGIN to COMMIT (the driver reserves a connection for it).
  * - Every result feeds the circuit breaker (availability.ts).
  * Queries inside a transaction run on its reserved connection and are not queued here.
  */
 export function guardPool(client: Sql, { limit, waitMs }: { limit: number; waitMs: number }): void {
   let inFlight = 0;
-  const waiting: Array<() => void> = [];
+  const waiting: Array<{ admit: () => void; fail: (error: Error) => void }> = [];
 
   const release = () => {
     inFlight--;
-    waiting.shift()?.();
+    waiting.shift()?.admit();
   };
+  const unreachable = () => new DatabaseUnavailableError("The database is unreachable.", "connection");
   const acquire = (): Promise<void> => {
     if (inFlight < limit && waiting.length === 0) {
       inFlight++;
       return Promise.resolve();
     }
+    if (isDatabaseKnownDown()) return Promise.reject(unreachable());
     return new Promise((resolve, reject) => {
-      const admit = () => {
-        clearTimeout(timer);
-        inFlight++;
-        resolve();
+      const entry = {
+        admit: () => {
+          clearTimeout(timer);
+          inFlight++;
+          resolve();
+        },
+        fail: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
-        waiting.splice(waiting.indexOf(admit), 1);
-        reject(new DatabaseUnavailableError("No database connection became free in time.", "timeout"));
+        waiting.splice(waiting.indexOf(entry), 1);
+        entry.fail(new DatabaseUnavailableError("No database connection became free in time.", "timeout"));
       }, waitMs);
-      waiting.push(admit);
+      waiting.push(entry);
     });
+  };
+  /** The breaker opened: whatever waits here would only run after its request was answered. */
+  const failWaiting = () => {
+    for (const entry of waiting.splice(0)) entry.fail(unreachable());
   };
 
   const unsafe = client.unsafe;
@@ -64,8 +78,9 @@ export function guardPool(client: Sql, { limit, waitMs }: { limit: number; waitM
       resolve(value);
     };
     q.reject = (error) => {
-      settle();
       noteDatabaseFailure(error);
+      if (isDatabaseKnownDown()) failWaiting(); // before this place frees up for the next in line
+      settle();
       reject(error);
     };
     // The BEGIN that client.begin() sends (it passes onexecute): its transaction already holds a place.

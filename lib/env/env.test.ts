@@ -30,6 +30,7 @@ describe("configuration", () => {
     expect(parseEnv({})).toMatchObject({
       DATABASE_POOL_MAX: 10,
       DATABASE_CONNECT_TIMEOUT_SECONDS: 3,
+      DATABASE_QUEUE_TIMEOUT_SECONDS: 20,
       DATABASE_STATEMENT_TIMEOUT_SECONDS: 10,
       DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: 30,
     });

@@ -33,8 +33,14 @@ export const envSchema = z
     // request fails fast with 503 instead of hanging, and a request's writes commit before its
     // answer or not at all.
     DATABASE_POOL_MAX: positiveInt(10),
-    /** Longest wait for a working connection (connecting, or queued for a free one); a query that waited this long fails and never runs. */
+    /** Longest wait for a new connection to the server (postgres.js connect_timeout). */
     DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(3),
+    /**
+     * Longest wait for a free connection when the pool is busy; a query that waited this long fails
+     * (503) and is never sent. Below common client and proxy timeouts (30 s and more), so an answer
+     * comes first. While the database is unreachable nothing waits at all.
+     */
+    DATABASE_QUEUE_TIMEOUT_SECONDS: positiveInt(20),
     /** PostgreSQL's statement_timeout for the app's connections (0: none). */
     DATABASE_STATEMENT_TIMEOUT_SECONDS: secondsOrOff(10),
     /**

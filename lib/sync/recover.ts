@@ -19,7 +19,15 @@ export async function markInterruptedSyncs(db: Database, at = now()): Promise<{ 
   const atIso = sql`${at.toISOString()}::timestamptz`;
   const connections = await db
     .update(bankConnections)
-    .set({ status: "error", lastError: INTERRUPTED_MESSAGE, nextSyncAt: at, syncLockToken: null, syncLockedUntil: null, updatedAt: at })
+    .set({
+      status: "error",
+      lastError: INTERRUPTED_MESSAGE,
+      // Due now, keeping its place in the queue when it was due earlier still.
+      nextSyncAt: sql`case when ${bankConnections.nextSyncAt} <= ${atIso} then ${bankConnections.nextSyncAt} else ${atIso} end`,
+      syncLockToken: null,
+      syncLockedUntil: null,
+      updatedAt: at,
+    })
     .where(and(eq(bankConnections.status, "syncing"), or(sql`${bankConnections.syncLockedUntil} is null`, lt(bankConnections.syncLockedUntil, atIso))))
     .returning({ id: bankConnections.id });
   const runs = await db
