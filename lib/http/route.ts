@@ -78,7 +78,7 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
 
 export function errorResponse(e: unknown, requestId: string): Response {
   // The database is away (db/errors.ts): 503 with Retry-After, not a 500 that reads like a bug.
-  if (isDatabaseUnavailable(e)) return databaseUnavailableResponse(requestId);
+  if (isDatabaseUnavailable(e)) return databaseUnavailableResponse(requestId, e);
   if (isAppError(e)) {
     // A 429 says when to come back, so well-behaved clients wait instead of hammering.
     const limitHeaders = isRateLimitedError(e) ? rateLimitHeaders(e) : {};

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isDatabaseKnownDown } from "@/db/availability";
-import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE } from "@/db/errors";
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, databaseFailureKind } from "@/db/errors";
 import { refusalResponse, wantsHtml } from "@/lib/ratelimit/refusal-page";
 
 /**
@@ -9,8 +9,18 @@ import { refusalResponse, wantsHtml } from "@/lib/ratelimit/refusal-page";
  */
 const RETRY_HEADERS = { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS), "cache-control": "no-store" };
 
+/** One short line per refused request (no query, no parameters): a slow database shows up in the logs, not only an outage. */
+export function logDatabaseUnavailable(requestId: string, e: unknown): void {
+  let code = "";
+  for (let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0; cur && typeof cur === "object" && i < 6 && !code; cur = cur.cause as typeof cur, i++) {
+    if (typeof cur.code === "string") code = cur.code;
+  }
+  console.warn(`[${requestId}] database unavailable (${databaseFailureKind(e)}${code ? ` ${code}` : ""}): answered 503`);
+}
+
 /** Route handlers (lib/http/route.ts): the JSON error shape every API answers with. */
-export function databaseUnavailableResponse(requestId: string): Response {
+export function databaseUnavailableResponse(requestId: string, e?: unknown): Response {
+  logDatabaseUnavailable(requestId, e);
   return Response.json({ error: { code: "unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId } }, { status: 503, headers: RETRY_HEADERS });
 }
 
