@@ -20,6 +20,8 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
+# npm ci's postinstall patches postgres.js (README "When the database goes away").
+COPY scripts/patch-postgres.mjs scripts/
 RUN npm ci --no-audit --no-fund
 
 # ---- 2. build

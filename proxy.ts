@@ -7,6 +7,7 @@ import { urlFault } from "@/lib/http/boundary-text";
 import { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "@/lib/http/page-post";
 import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
 import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
+import { databaseOutageRefusal } from "@/lib/http/unavailable";
 import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
 import { hitEdgeLimit, type EdgeDecision } from "@/lib/ratelimit/edge";
 import { policies } from "@/lib/ratelimit/policies";
@@ -33,7 +34,7 @@ export async function proxy(request: NextRequest) {
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 
-  const refused = edgeChecks(request, config);
+  const refused = edgeChecks(request, config) ?? databaseOutageRefusal(request);
   if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {

@@ -8,6 +8,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/p
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { guardPool } from "./pool-guard";
 import * as schema from "./schema";
 
 /** Extensions the migrations create (pg_trgm: transaction search). Every PGlite opened on our data needs them. */
@@ -30,7 +31,27 @@ export type DbHandle = {
   close: () => Promise<void>;
 };
 
-export type DbConfig = { databaseUrl?: string; pgliteDir: string };
+/** PostgreSQL pool limits (lib/env documents each; README "When the database goes away"). */
+export type PoolConfig = {
+  max: number;
+  connectTimeoutSeconds: number;
+  queueTimeoutSeconds: number;
+  /** 0: none. */
+  statementTimeoutSeconds: number;
+  /** 0: never. */
+  idleInTransactionTimeoutSeconds: number;
+};
+
+export const DEFAULT_POOL: PoolConfig = { max: 10, connectTimeoutSeconds: 3, queueTimeoutSeconds: 20, statementTimeoutSeconds: 10, idleInTransactionTimeoutSeconds: 30 };
+
+export type DbConfig = { databaseUrl?: string; pgliteDir: string; pool?: Partial<PoolConfig> };
+
+/**
+ * postgres.js waits before reconnecting a connection that failed, growing with every failure in the
+ * pool (3^n / 100 s, up to 20 s): after a three-second restart the app stayed down for most of a
+ * minute. Ours grows from 50 ms and stays under half a second.
+ */
+export const reconnectBackoffSeconds = (failures: number) => Math.min(0.05 * 2 ** failures, 0.5);
 
 const LOCK_FILE = "chargekeep.lock";
 
@@ -87,11 +108,21 @@ export function sslFor(url: string, setting = process.env.DATABASE_SSL, producti
 
 export function openDatabase(config: DbConfig): DbHandle {
   if (config.databaseUrl) {
+    const pool = { ...DEFAULT_POOL, ...config.pool };
     const client = postgres(config.databaseUrl, {
-      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      max: pool.max,
       ssl: sslFor(config.databaseUrl),
       onnotice: () => {},
+      connect_timeout: pool.connectTimeoutSeconds,
+      backoff: reconnectBackoffSeconds,
+      // Startup parameters: every connection has them from its first statement. Strings, because
+      // postgres.js leaves out falsy values and "0" (off) must still override a role's default.
+      connection: {
+        statement_timeout: String(pool.statementTimeoutSeconds * 1000),
+        idle_in_transaction_session_timeout: String(pool.idleInTransactionTimeoutSeconds * 1000),
+      } as Record<string, string> as postgres.Options<Record<string, never>>["connection"],
     });
+    guardPool(client, { limit: pool.max, waitMs: pool.queueTimeoutSeconds * 1000 });
     const db = drizzlePostgres(client, { schema }) as unknown as Database;
     const $prepared = async <T>(query: SQL) => {
       const q = dialect.sqlToQuery(query);

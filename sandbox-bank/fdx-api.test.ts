@@ -88,10 +88,12 @@ describe("sandbox bank FDX API", () => {
     const previous = token;
     token = large.access_token;
     try {
-      const started = performance.now();
+      // CPU time of this process (the bank runs in it too), not wall time: a busy machine stretches the latter, not the work.
+      const started = process.cpuUsage();
       const all = await readAll("nw-chk-9001");
       expect(all.length).toBeGreaterThan(95_000);
-      expect(performance.now() - started).toBeLessThan(15_000);
+      const used = process.cpuUsage(started);
+      expect((used.user + used.system) / 1000).toBeLessThan(15_000);
     } finally {
       token = previous;
     }

@@ -81,10 +81,12 @@ describe("sandbox bank ledger", () => {
   });
 
   it("generates the benchmark's 100k-transaction account quickly", () => {
-    const started = performance.now();
+    // CPU time, not wall time: the claim is about the generator's cost, which other processes on a busy machine do not change.
+    const started = process.cpuUsage();
     const txns = ledger().transactions("nw-chk-9001");
     expect(txns.length).toBeGreaterThan(95_000);
-    expect(performance.now() - started).toBeLessThan(8_000);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(8_000);
   });
 
   it("refuses to bind anything but loopback unless told to", async () => {

@@ -3,13 +3,16 @@
  * bank's login and consent forms, and an oauth4webapi client as the app would use it.
  */
 import * as oauth from "oauth4webapi";
+import { bankFetch } from "../lib/banking/retry-fetch";
 import { startSandboxBank, type SandboxBank, type SandboxBankOptions } from "./bank";
 import type { InstitutionState } from "./institution-state";
 
 export const REDIRECT_URI = "http://localhost:3999/api/banking/callback";
 export const CLIENT_SECRET = "test-secret";
 export const ADMIN_TOKEN = "test-admin-token";
-const insecure = { [oauth.allowInsecureRequests]: true };
+// The app's own retry of a GET after a reset keep-alive connection (lib/banking/retry-fetch.ts): the
+// test bank closes idle sockets, and on a busy machine a reuse can race that close.
+const insecure = { [oauth.allowInsecureRequests]: true, [oauth.customFetch]: bankFetch };
 
 export function startTestBank(overrides: Partial<SandboxBankOptions> = {}): Promise<SandboxBank> {
   return startSandboxBank({
@@ -38,7 +41,7 @@ export class Browser {
       body = new URLSearchParams();
       for (const [k, v] of Object.entries(init.form)) for (const item of [v].flat()) body.append(k, item);
     }
-    const res = await fetch(url, {
+    const res = await bankFetch(url, {
       method: init.method ?? (body ? "POST" : "GET"),
       body,
       redirect: "manual",
@@ -145,7 +148,7 @@ export async function revoke(s: ClientSession, token: string) {
 }
 
 export function api(bank: InstitutionState, path: string, token: string): Promise<Response> {
-  return fetch(`${bank.apiAudience}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return bankFetch(`${bank.apiAudience}${path}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
 export function admin(bank: InstitutionState, path: string, body: unknown = {}): Promise<Response> {

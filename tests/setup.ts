@@ -30,7 +30,7 @@ beforeAll(async () => {
     await loadKeyring(handle.db);
   })();
   await g[MIGRATED];
-});
+}, 180_000); // a PGlite cold start and every migration: seconds on a quiet machine, minutes on a very busy one
 
 afterEach(async () => {
   vi.unstubAllEnvs();

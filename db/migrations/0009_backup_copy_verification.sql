@@ -1,4 +1,4 @@
--- Per-copy verification of backups (lib/backup/verify-copies.ts): numbered 0009 so it follows 0008 of a parallel branch; the journal order is reconciled at merge.
+-- Per-copy verification of backups (lib/backup/verify-copies.ts).
 CREATE TABLE "backup_copies" (
 	"backup_name" text NOT NULL,
 	"location" text NOT NULL,

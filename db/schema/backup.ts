@@ -3,7 +3,8 @@ import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from
 
 /** check = every copy at every target read back and checked (lib/backup/verify-copies.ts). */
 export const BACKUP_RUN_KINDS = ["backup", "verify", "restore", "prune", "check"] as const;
-export const BACKUP_RUN_STATUSES = ["running", "succeeded", "partial", "failed"] as const;
+/** "interrupted": the process running it stopped (a crash, a deploy, a restore) before it finished. */
+export const BACKUP_RUN_STATUSES = ["running", "succeeded", "partial", "failed", "interrupted"] as const;
 
 /**
  * Platform-wide record of every backup, verification, restore and prune (the status page reads it).
@@ -25,6 +26,8 @@ export const backupRuns = pgTable(
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** Pushed forward while the run's process works on it; a "running" run whose heartbeat stopped was interrupted. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
   },
   (t) => [index("backup_runs_kind_started_idx").on(t.kind, t.startedAt.desc())],
 );

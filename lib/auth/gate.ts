@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
+import { asDatabaseUnavailable } from "@/db/errors";
 import { env } from "@/lib/env";
 import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
 import { ensureFirewallLoaded, firewallDecision } from "@/lib/firewall";
@@ -18,7 +19,8 @@ import { rotateSession, validateSessionToken, type SessionContext } from "./sess
  */
 const sessionForToken = cache(async (token: string | undefined): Promise<SessionContext | null> => {
   if (!token) return null;
-  return validateSessionToken(getDb(), token);
+  // A database outage surfaces here first on every page: marked so app/error.tsx can say so.
+  return validateSessionToken(getDb(), token).catch(asDatabaseUnavailable);
 });
 
 /** Session of the current request (server components and server actions), or null. */

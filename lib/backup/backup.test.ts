@@ -42,7 +42,8 @@ async function restoreIntoScratch(name: string, from?: string) {
   return { result, stats, drop: async () => rmSync(dir, { recursive: true, force: true }), url: null, dir };
 }
 
-describe("backups (lib/backup)", () => {
+// Each test dumps and/or restores the whole per-worker test database, which grows as the run goes on: minutes on a busy machine.
+describe("backups (lib/backup)", { timeout: 180_000 }, () => {
   let name: string;
   let totp: { secret: string; factorId: string };
 
@@ -52,7 +53,7 @@ describe("backups (lib/backup)", () => {
     const result = await createBackup(db(), source(), { trigger: "cli", targets: targets() });
     expect(result.error).toBeUndefined();
     name = result.name;
-  });
+  }, 180_000);
 
   it("V14.2.4 writes every target with a manifest, and records backup.created", async () => {
     const listed = await listBackups(targets());

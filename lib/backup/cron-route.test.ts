@@ -13,7 +13,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const call = (handler: typeof GET, auth?: string) =>
   handler(new Request("http://localhost:3000/api/cron/backup", { method: "POST", headers: auth ? { authorization: auth } : {} }), { params: Promise.resolve({}) });
 
-describe("/api/cron/backup", () => {
+// Each test dumps and/or restores the whole per-worker test database, which grows as the run goes on: minutes on a busy machine.
+describe("/api/cron/backup", { timeout: 180_000 }, () => {
   it("V8.2.1 V13.2.1 refuses anything but the CRON_SECRET bearer, and does not exist without one", async () => {
     vi.stubEnv("CRON_SECRET", SECRET);
     expect((await call(POST)).status).toBe(403);

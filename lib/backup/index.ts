@@ -8,7 +8,7 @@ export { DATA_KEY, MANIFEST_KEY, openManifest, type ManifestBody, type TableStat
 export { BackupToolError, checkPgTools } from "./postgres-tools";
 export { pruneBackups, retentionFromEnv, selectKept, type PruneResult, type Retention } from "./prune-backups";
 export { restoreBackup, RestoreRefusedError, type RestoreInto, type RestoreOptions, type RestoreResult } from "./restore-backup";
-export { recentRuns, type RunTrigger } from "./runs";
+export { markInterruptedRuns, recentRuns, type RunTrigger } from "./runs";
 export { runScheduledBackup, type ScheduledResult } from "./scheduled";
 export { sourceOf, type BackupSource } from "./source";
 export { backupStatus, backupStatusFor, organizationBackupSummary, type BackupStatus, type CopyState, type OrganizationBackupSummary } from "./status";

@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "@/db";
 import { createBackup, type BackupResult } from "./create-backup";
 import { pruneBackups, type PruneResult } from "./prune-backups";
-import { describeError, type RunTrigger } from "./runs";
+import { describeError, markInterruptedRuns, type RunTrigger } from "./runs";
 import type { BackupSource } from "./source";
 import { verifyBackup, type VerifyResult } from "./verify-backup";
 import { verifyCopies, type CopiesResult } from "./verify-copies";
@@ -24,6 +24,7 @@ export type ScheduledResult = {
  * deletes an older backup. The copy check runs whatever happened before it.
  */
 export async function runScheduledBackup(db: Database, source: BackupSource, trigger: RunTrigger): Promise<ScheduledResult> {
+  await markInterruptedRuns(db); // a run whose process died shows as interrupted, not "running" for ever
   const backup = await createBackup(db, source, { trigger });
   const verify = backup.status === "failed" ? null : await verifyBackup(db, source, { trigger, name: backup.name });
   const result: ScheduledResult = { backup, verify, prune: null, copies: null };

@@ -31,7 +31,8 @@ async function render(token: string): Promise<{ outcome: "ok" | "forbidden"; htm
   }
 }
 
-describe("/admin/backups status page", () => {
+// Each test dumps and/or restores the whole per-worker test database, which grows as the run goes on: minutes on a busy machine.
+describe("/admin/backups status page", { timeout: 180_000 }, () => {
   it("V8.2.1 needs backups:read: only the owner sees it", async () => {
     const owner = await makeUser();
     for (const role of ["admin", "accountant", "member", "viewer"] as BuiltInRole[]) {

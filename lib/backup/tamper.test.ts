@@ -77,7 +77,8 @@ describe("chunked authenticated encryption (lib/backup/envelope)", () => {
   });
 });
 
-describe("tampered or partial backups are refused before anything is restored", () => {
+// Each test dumps and/or restores the whole per-worker test database, which grows as the run goes on: minutes on a busy machine.
+describe("tampered or partial backups are refused before anything is restored", { timeout: 180_000 }, () => {
   const good = join(root, "good");
   let name: string;
 
@@ -85,7 +86,7 @@ describe("tampered or partial backups are refused before anything is restored", 
     const result = await createBackup(getDb(), sourceOf(getDbHandle()), { trigger: "cli", targets: [fileStore(good)], chunkBytes: 2048 });
     expect(result.status).toBe("succeeded");
     name = result.name;
-  });
+  }, 180_000);
 
   /** A copy of the good target, changed by `change`; returns its directory. */
   function tampered(label: string, change: (data: string, manifest: string) => void): string {

@@ -49,7 +49,8 @@ async function backupAlert(name: string) {
   return a;
 }
 
-describe("backup targets", () => {
+// Each test dumps and/or restores the whole per-worker test database, which grows as the run goes on: minutes on a busy machine.
+describe("backup targets", { timeout: 180_000 }, () => {
   it("V14.2.4 streams to an S3-compatible target (multipart upload) and verifies from it alone", async () => {
     const s3 = s3Store(`s3://${BUCKET}/chargekeep/backups`, s3Client());
     const dir = fileStore(join(root, "with-s3"));
@@ -138,5 +139,5 @@ describe("backup targets", () => {
     await fetched.cleanup();
     expect(usersInBackup).toBeGreaterThanOrEqual(before);
     expect(usersInBackup).toBeLessThanOrEqual(after);
-  });
+  }, 180_000); // a dump, a verifying restore and up to 200 sign-ups (argon2) on a shared CPU
 });

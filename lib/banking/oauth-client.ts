@@ -3,6 +3,7 @@ import * as oauth from "oauth4webapi";
 import type { bankInstitutions } from "@/db/schema";
 import { env, isProduction } from "@/lib/env";
 import { issuerProblem, isPlainHttp } from "./issuer-policy";
+import { bankFetch } from "./retry-fetch";
 
 export type Institution = typeof bankInstitutions.$inferSelect;
 
@@ -11,7 +12,7 @@ export type BankClient = {
   client: oauth.Client;
   auth: oauth.ClientAuth;
   /** Options every oauth4webapi request takes (http only for an allowed loopback issuer). */
-  options: { [oauth.allowInsecureRequests]?: boolean; signal?: AbortSignal };
+  options: { [oauth.allowInsecureRequests]?: boolean; [oauth.customFetch]?: typeof bankFetch; signal?: AbortSignal };
 };
 
 const DISCOVERY_TTL_MS = 60 * 60_000;
@@ -29,7 +30,8 @@ export function assertIssuerAllowed(url: string, what = "issuer"): void {
 }
 
 function requestOptions(issuer: string): BankClient["options"] {
-  return { ...(isPlainHttp(issuer) ? { [oauth.allowInsecureRequests]: true } : {}), signal: AbortSignal.timeout(TIMEOUT_MS) };
+  // bankFetch retries a GET (discovery, JWKS, userinfo) once after a reset connection, never a POST.
+  return { ...(isPlainHttp(issuer) ? { [oauth.allowInsecureRequests]: true } : {}), [oauth.customFetch]: bankFetch, signal: AbortSignal.timeout(TIMEOUT_MS) };
 }
 
 /**

@@ -7,7 +7,8 @@ import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
-import { startSyncScheduler } from "@/lib/sync";
+import { markInterruptedRuns } from "@/lib/backup/runs";
+import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -39,9 +40,23 @@ export async function bootstrap(): Promise<void> {
   }
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
+  await recoverInterruptedWork(handle.db);
   startSyncScheduler();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
+}
+
+/**
+ * A crash, a deploy or a restore leaves sync and backup runs "running" that no process works on.
+ * Only those whose owner is gone are touched (a lapsed lease, a stopped heartbeat), so a live run
+ * of another instance keeps going; the connections become due and resume, the next backup runs.
+ */
+async function recoverInterruptedWork(db: Parameters<typeof markInterruptedRuns>[0]): Promise<void> {
+  const syncs = await markInterruptedSyncs(db);
+  const backups = await markInterruptedRuns(db);
+  if (syncs.connections || syncs.runs || backups.length) {
+    console.log(`  Interrupted work found: ${syncs.runs} sync run(s) on ${syncs.connections} connection(s) will resume; ${backups.length} backup run(s) marked interrupted.`);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { parseEnv } from "@/lib/env";
 import { stubEnv } from "@/tests/env";
 import { decodeMasterKey, kmsFromEnv, LocalKmsProvider } from "./kms";
 
-const PROD = { NODE_ENV: "production", DATABASE_URL: "postgres://app@db.internal/chargekeep" };
+const PROD = { NODE_ENV: "production", DATABASE_URL: "postgres://app@db.internal/chargekeep", APP_URL: "https://chargekeep.example.com" };
 
 describe("master key and key wrapping", () => {
   it("V13.3.1 the local KMS wraps data keys under MASTER_KEY; another master key cannot unwrap and says why", async () => {

@@ -7,6 +7,8 @@ const bool = z
   .transform((v) => v === "true" || v === "1");
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** Seconds where 0 means "no limit" (PostgreSQL's own convention for its timeouts). */
+const secondsOrOff = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /** Hosts often set a variable to "" to clear it; treat that as unset. */
 const emptyAsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -27,6 +29,25 @@ export const envSchema = z
     APP_URL: z.url().default("http://localhost:3000"),
     DATABASE_URL: z.string().min(1).optional(),
     PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+    // The PostgreSQL pool (db/client.ts, README "When the database goes away"): during an outage a
+    // request fails fast with 503 instead of hanging, and a request's writes commit before its
+    // answer or not at all.
+    DATABASE_POOL_MAX: positiveInt(10),
+    /** Longest wait for a new connection to the server (postgres.js connect_timeout). */
+    DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(3),
+    /**
+     * Longest wait for a free connection when the pool is busy; a query that waited this long fails
+     * (503) and is never sent. Below common client and proxy timeouts (30 s and more), so an answer
+     * comes first. While the database is unreachable nothing waits at all.
+     */
+    DATABASE_QUEUE_TIMEOUT_SECONDS: positiveInt(20),
+    /** PostgreSQL's statement_timeout for the app's connections (0: none). */
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: secondsOrOff(10),
+    /**
+     * PostgreSQL's idle_in_transaction_session_timeout: an open transaction nobody drives is rolled back
+     * (0: never). Above the 15 s a bank token refresh may take under its connection's row lock (lib/banking/access.ts).
+     */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: secondsOrOff(30),
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_ABSOLUTE_HOURS: positiveInt(12),
     SMTP_URL: z.string().min(1).optional(),
@@ -138,10 +159,16 @@ export function env(): Env {
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`ChargeKeep configuration is invalid:\n${lines.join("\n")}`);
+  const issues = result.success ? [] : result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  // Checked on the raw source: the schema's default would hide that it is missing. In production that
+  // default (http://localhost:3000) makes every form post fail its origin check, so refuse instead.
+  if ((source.NODE_ENV ?? "") === "production" && !source.APP_URL) {
+    issues.unshift(
+      "  APP_URL: is required in production: the public origin people reach the app at, e.g. https://chargekeep.example.com " +
+        "(e-mail links, the CSRF origin check and cookies depend on it)",
+    );
   }
+  if (issues.length || !result.success) throw new Error(`ChargeKeep configuration is invalid:\n${issues.join("\n")}`);
   return result.data;
 }
 

@@ -2,10 +2,12 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { requireMfaPendingSession, requireSession, type SessionContext } from "@/lib/auth";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
 import { authorize } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 import { loggableError } from "./log";
+import { logDatabaseUnavailable } from "./unavailable";
 import { currentRequestMeta, type RequestMeta } from "./request-meta";
 import { formInputFault } from "./form-input";
 import { fieldErrorsOf } from "./zod-errors";
@@ -71,6 +73,11 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
       return (await handler(parsed.data, { session, meta } as Ctx<Auth>)) ?? { ok: true };
     } catch (e) {
       unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
+      // The database is away (db/errors.ts): say so and keep the form, so the person can send it again.
+      if (isDatabaseUnavailable(e)) {
+        logDatabaseUnavailable(meta.requestId, e);
+        return { ok: false, message: DATABASE_UNAVAILABLE_MESSAGE, values: echoValues(form) };
+      }
       if (isAppError(e)) {
         if (e.status === 429) recordSystemSignal("http_429");
         const mfa = e.code === "step_up_required" ? "step_up" : e.code === "mfa_enrolment_required" ? "enrol" : undefined;

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
 import { serializeSessionCookie, sessionCookieName } from "@/lib/auth/cookie";
+import { isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
 import { authorize } from "@/lib/rbac/authorize";
@@ -9,6 +10,7 @@ import type { Permission } from "@/lib/rbac/permissions";
 import { readJsonBody, refuseMalformedBody } from "./body";
 import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";
+import { databaseUnavailableResponse } from "./unavailable";
 import { parseOrThrow } from "./zod-errors";
 import { recordSystemSignal } from "@/lib/alerts";
 
@@ -78,6 +80,8 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
+  // The database is away (db/errors.ts): 503 with Retry-After, not a 500 that reads like a bug.
+  if (isDatabaseUnavailable(e)) return databaseUnavailableResponse(requestId, e);
   if (isAppError(e)) {
     // A 429 says when to come back, so well-behaved clients wait instead of hammering.
     const limitHeaders = isRateLimitedError(e) ? rateLimitHeaders(e) : {};

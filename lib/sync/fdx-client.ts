@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { bankFetch } from "@/lib/banking/retry-fetch";
 import { readStreamLimited } from "@/lib/http/body";
 import { boundaryText, storableText } from "@/lib/http/boundary-text";
 
@@ -98,7 +99,8 @@ export class FdxClient {
 
   private async get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
     const signal = this.o.signal ? AbortSignal.any([this.o.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-    const res = await (this.o.fetchImpl ?? fetch)(`${this.o.apiBaseUrl.replace(/\/+$/, "")}${path}`, {
+    // FDX reads are GETs: bankFetch retries one once after a reset keep-alive connection.
+    const res = await (this.o.fetchImpl ?? bankFetch)(`${this.o.apiBaseUrl.replace(/\/+$/, "")}${path}`, {
       headers: { authorization: `Bearer ${this.o.accessToken}`, accept: "application/json" },
       signal,
       redirect: "error",

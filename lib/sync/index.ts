@@ -6,3 +6,4 @@ export { syncConnection, HIGH_WATER_MARGIN_MS, type SyncDeps, type SyncResult, t
 export { requestSync, runDueSyncs, settleRequestedSyncs, startSyncScheduler, stopSyncScheduler, type DueRun } from "./schedule";
 export { backoffDelayMs } from "./errors";
 export { LEASE_MS } from "./lock";
+export { markInterruptedSyncs, INTERRUPTED_MESSAGE } from "./recover";

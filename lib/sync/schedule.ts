@@ -4,6 +4,7 @@ import type { Database } from "@/db";
 import { bankConnections } from "@/db/schema/banking";
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
+import { markInterruptedSyncs } from "./recover";
 import { syncConnection, type SyncDeps, type SyncResult, type SyncTrigger } from "./run";
 
 /**
@@ -16,6 +17,8 @@ export type DueRun = { connectionId: string; result: SyncResult };
 
 export async function runDueSyncs(db: Database, opts: { limit?: number; deps?: Partial<SyncDeps> } = {}): Promise<DueRun[]> {
   const at = now();
+  // Runs whose process died are closed first, and their connections become due (recover.ts).
+  await markInterruptedSyncs(db, at);
   const due = await db
     .select({ id: bankConnections.id })
     .from(bankConnections)

@@ -27,6 +27,7 @@ const STATUS_STYLE: Record<string, string> = {
   "not checked": "bg-slate-100 text-slate-700",
   failed: "bg-red-50 text-red-800",
   running: "bg-slate-100 text-slate-700",
+  interrupted: "bg-amber-50 text-amber-900",
 };
 
 function Status({ value }: { value: string }) {
