@@ -8,7 +8,7 @@ import { ensureDeliveryWorker } from "./worker";
 export type { AlertSeverity } from "@/db/schema/alerts";
 export { raiseAlert, listAlerts, acknowledgeAlert, type RaiseAlertInput, type RaisedAlert, type AlertRow } from "./raise";
 export { recordSystemSignal, resetSystemSignals } from "./system-signals";
-export { deliverDueWebhooks, queueAuditStream, enqueueAlertDeliveries, backoffMs, MAX_ATTEMPTS, type DeliveryRun, type Sender } from "./delivery";
+export { deliverDueWebhooks, queueAuditStream, enqueueAlertDeliveries, enqueueAuditAnchorRecords, backoffMs, MAX_ATTEMPTS, type AuditAnchorRecord, type DeliveryRun, type Sender } from "./delivery";
 export { settleAlertWork } from "./pending";
 export { ensureDeliveryWorker } from "./worker";
 export { signWebhookPayload, verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER, EVENT_HEADER } from "./signature";
