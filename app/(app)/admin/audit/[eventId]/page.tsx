@@ -88,15 +88,17 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
             none
           )}
         </Row>
-        <Row label="Previous hash">
+        <Row label="Previous chain value">
           <code className="font-mono text-xs">{e.prevHash}</code>
         </Row>
-        <Row label="Hash">
+        <Row label="Chain value (MAC)">
           <code className="font-mono text-xs">{e.hash}</code>
         </Row>
       </dl>
       <p className="mt-4 max-w-3xl text-xs text-slate-600">
-        Each event&apos;s hash covers its contents and the previous event&apos;s hash, so changing or removing any event breaks every hash after it.
+        Each event&apos;s chain value is a keyed MAC over its contents and the previous event&apos;s value, under an audit key that never
+        sits in the database, and every chain&apos;s head is signed and copied outside the database each minute it moves: changing,
+        removing or rolling back events is detected by <code>npm run audit:verify</code>, even by someone who can write the database.
       </p>
     </section>
   );
