@@ -9,6 +9,7 @@ export { anchorStores, writeAuditAnchor, type AnchorWrite, type WriteAnchorOptio
 export { acknowledgeAnchorBreaks } from "./anchor-acknowledge";
 export { anchorRecordValid, parseAnchor, type AnchorBreak, type AnchorRecord, type AnchorReason, type AuditAnchor } from "./anchor-format";
 export { ANCHOR_PREFIX, anchorFolder } from "./anchor-store";
+export { ANCHOR_KEEP_ALL_DAYS, pruneAuditAnchors, selectKeptAnchors, type AnchorPruneResult } from "./anchor-prune";
 export { checkAgainstAnchors, type AnchorCheck, type AnchorFinding } from "./anchor-check";
 export { startAuditAnchorTimer, stopAuditAnchorTimer } from "./anchor-schedule";
 export { runAuditVerify, type VerifyCommandResult } from "./verify-command";
