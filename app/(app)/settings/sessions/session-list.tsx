@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { Field, FormMessage } from "@/components/form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
 
@@ -18,10 +18,14 @@ export function SessionList({ sessions, needsPassword }: { sessions: SessionRow[
   const [othersState, revokeOthers, revokingOthers] = useActionState(revokeOtherSessionsAction, undefined);
   const state = revokeState ?? othersState;
   const pending = revoking || revokingOthers;
+  // The row's button names its session here just before the form is sent (a submit button's own
+  // name/value does not reach a function action's form data).
+  const target = useRef<HTMLInputElement>(null);
   return (
     // method="post": a submit before hydration must never put the password in a URL.
     <form aria-label="End sessions" method="post" noValidate>
       <FormMessage state={state} />
+      <input ref={target} type="hidden" name="sessionId" defaultValue="" />
       {needsPassword && sessions.length > 1 ? (
         <div className="max-w-sm">
           <Field name="password" label="Your password" type="password" autoComplete="current-password" hint="Signing out another session asks for your password first." state={state} />
@@ -49,7 +53,7 @@ export function SessionList({ sessions, needsPassword }: { sessions: SessionRow[
               <td className="p-2"><time dateTime={s.created}>{new Date(s.created).toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time></td>
               <td className="p-2 text-right">
                 {s.current ? null : (
-                  <button type="submit" name="sessionId" value={s.id} formAction={revoke} disabled={pending} className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}>
+                  <button type="submit" formAction={revoke} onClick={() => target.current && (target.current.value = s.id)} disabled={pending} className={`${BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`}>
                     Sign out this session
                   </button>
                 )}
@@ -60,7 +64,7 @@ export function SessionList({ sessions, needsPassword }: { sessions: SessionRow[
       </table>
       {sessions.length > 1 ? (
         <div className="mt-4">
-          <button type="submit" formAction={revokeOthers} disabled={pending} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
+          <button type="submit" formAction={revokeOthers} onClick={() => target.current && (target.current.value = "")} disabled={pending} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>
             Sign out all other sessions
           </button>
         </div>
