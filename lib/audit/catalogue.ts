@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   "auth.other_sessions_revoked": action("Ended every other session"),
   "auth.password_reset_requested": action("Asked for a password reset link"),
   "auth.password_reset": action("Reset the password", "notice"),
+  "auth.password_changed": action("Changed the password", "notice"),
   "auth.email_verified": action("Confirmed the e-mail address"),
   "auth.organization_switched": action("Switched organization"),
   "mfa.totp_enrolled": action("Turned on an authenticator app", "notice"),

@@ -4,6 +4,7 @@ import { SecurityKeysSection } from "@/components/mfa/security-keys-section";
 import { TotpSection } from "@/components/mfa/totp-section";
 import { UtcTime } from "@/components/admin/utc-time";
 import { requirePageSession } from "@/lib/auth";
+import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -34,6 +35,12 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       <TotpSection ctx={ctx} />
       <SecurityKeysSection ctx={ctx} />
       <RecoveryCodesSection ctx={ctx} />
+      <section aria-labelledby="password-title" className="mb-8 rounded-lg border border-slate-200 bg-white p-6">
+        <h2 id="password-title" className="mb-3 text-lg font-semibold">
+          Password
+        </h2>
+        <ChangePasswordForm />
+      </section>
     </section>
   );
 }

@@ -16,6 +16,7 @@ export default async function SessionsPage() {
         Sessions end after {env().SESSION_IDLE_MINUTES} minutes without activity and {env().SESSION_ABSOLUTE_HOURS} hours after sign-in at the latest. Sign out any you do not recognise.
       </p>
       <SessionList
+        needsPassword={!ctx.mfa.enrolled}
         sessions={rows.map((r) => ({
           id: r.id,
           device: describeDevice(r.userAgent),
