@@ -3,9 +3,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { clearMfaPendingCookie, clearSessionCookie, getMfaPendingSession, getSession, revokeSession, setSessionCookie } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
-import { formAction } from "@/lib/http/action";
+import { setSessionCookie, revokeSession, getSession, getMfaPendingSession, clearSessionCookie, clearMfaPendingCookie, recordAccountEvent } from "@/lib/auth";
+import { formAction } from "@/lib/http";
 import { switchOrganization } from "@/lib/orgs";
 
 /** Public on purpose: signing out must work even when the session already ended. */

@@ -3,7 +3,7 @@
 import { getDb } from "@/db";
 import { getSession } from "@/lib/auth";
 import { contactMessageSchema, submitContactMessage } from "@/lib/contact";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 
 export const contactAction = formAction({ auth: false, schema: contactMessageSchema }, async (input, { meta }) => {

@@ -2,10 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, formAction } from "@/lib/http";
 import { getDb } from "@/db";
 import { passwordInputSchema, tokenSchema } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
 import { acceptInvitation } from "@/lib/rbac";
 
 /** Signed in with the invited address: the invitation adds the membership to this account. */

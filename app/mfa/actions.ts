@@ -2,12 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, formAction, type RequestMeta, safeNextPath } from "@/lib/http";
 import { getDb } from "@/db";
 import { clearMfaPendingCookie, setSessionCookie, type SessionContext } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { safeNextPath } from "@/lib/http/safe-redirect";
 import { completeMfaSignIn, completeStepUp, verifySecondFactorCode, type SecondFactorCode } from "@/lib/mfa";
 
 const next = boundaryText().max(512).optional();

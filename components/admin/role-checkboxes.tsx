@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/http";
 import { ROLE_PREFIX } from "./form-schemas";
 
 export type RoleChoice = { id: string; name: string; description: string; depth: number };

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { removeWebauthnCredentialAction, renameWebauthnCredentialAction } from "@/app/(app)/settings/security/webauthn-actions";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { FormMessage, SubmitButton } from "@/components/form";
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/http";
 
 export type WebauthnCredentialItem = {
   id: string;

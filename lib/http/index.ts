@@ -3,3 +3,8 @@ export { formAction, type FormState } from "./action";
 export { readJsonBody, readBodyLimited } from "./body";
 export { requestMetaFrom, currentRequestMeta, type RequestMeta } from "./request-meta";
 export { clientIpFrom } from "./client-ip";
+export { parseSearchParams } from "./search-params";
+export { boundaryText } from "./boundary-text";
+export { safeNextPath } from "./safe-redirect";
+export { parseOrThrow } from "./zod-errors";
+export { loggableError } from "./log";

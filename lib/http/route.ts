@@ -1,12 +1,10 @@
 import "server-only";
 import type { z } from "zod";
-import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
-import { serializeSessionCookie, sessionCookieName } from "@/lib/auth/cookie";
+import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, serializeSessionCookie, sessionCookieName, type SessionContext } from "@/lib/auth";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
-import { authorize } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
+import { authorize, type Permission } from "@/lib/rbac";
 import { readJsonBody, refuseMalformedBody } from "./body";
 import { loggableError } from "./log";
 import { requestMetaFrom, type RequestMeta } from "./request-meta";

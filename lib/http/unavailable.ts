@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isDatabaseKnownDown } from "@/db/availability";
 import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, databaseFailureKind } from "@/db/errors";
-import { refusalResponse, wantsHtml } from "@/lib/ratelimit/refusal-page";
+import { refusalResponse, wantsHtml } from "@/lib/ratelimit/edge";
 
 /**
  * 503 answers while the database is away (db/errors.ts decides what counts). No "server-only" and

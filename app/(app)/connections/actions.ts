@@ -6,7 +6,7 @@ import { z } from "zod";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
 import { disconnectConnection, recordSyncRequest, startConnection } from "@/lib/banking";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { requestSync } from "@/lib/sync";
 
 const connectionId = z.uuid({ error: "Unknown connection." });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
 import { listConnections, listEnabledInstitutions } from "@/lib/banking";
-import { can } from "@/lib/rbac/authorize";
+import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, ConnectionLink, Notice, StatusAdvice, StatusBadge } from "./connection-parts";
 import { ConnectBankForm, ReauthorizeForm, SyncNowForm } from "./connection-forms";
 

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { deliverToOutbox } from "@/lib/sftp";
 
 /** "Deliver transactions CSV to outbox": reports:export (checked again inside, with transfers:use and step-up). */

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { getDb } from "@/db";
 import { emailSchema, requestPasswordReset } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 
 export const forgotPasswordAction = formAction({ auth: false, schema: z.object({ email: emailSchema }) }, async ({ email }, { meta }) => {

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, formAction, safeNextPath } from "@/lib/http";
 import { getDb } from "@/db";
 import { cookies } from "next/headers";
 import {
@@ -15,8 +15,6 @@ import {
   signIn,
   signInSchema,
 } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
-import { safeNextPath } from "@/lib/http/safe-redirect";
 
 export const signInAction = formAction(
   { auth: false, schema: signInSchema.extend({ next: boundaryText().max(512).optional() }) },

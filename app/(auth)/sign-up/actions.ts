@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { getDb } from "@/db";
 import { signUp, signUpSchema } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 
 export const signUpAction = formAction({ auth: false, schema: signUpSchema }, async (input, { meta }) => {

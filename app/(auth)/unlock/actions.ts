@@ -4,19 +4,9 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import {
-  clearMfaPendingCookie,
-  currentSessionToken,
-  emailSchema,
-  mfaPendingCookieName,
-  resetPasswordSchema,
-  revokeSessionByToken,
-  setMfaPendingCookie,
-  setSessionCookie,
-} from "@/lib/auth";
-import { signInAfterUnlock } from "@/lib/auth/sign-in";
-import { requestUnlockLink, unlockWithToken } from "@/lib/defense/unlock";
-import { formAction } from "@/lib/http/action";
+import { setSessionCookie, setMfaPendingCookie, revokeSessionByToken, resetPasswordSchema, mfaPendingCookieName, emailSchema, currentSessionToken, clearMfaPendingCookie, signInAfterUnlock } from "@/lib/auth";
+import { requestUnlockLink, unlockWithToken } from "@/lib/defense";
+import { formAction } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 
 /**

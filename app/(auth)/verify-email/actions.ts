@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { tokenSchema, verifyEmail } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 
 export const verifyEmailAction = formAction({ auth: false, schema: z.object({ token: tokenSchema }) }, async ({ token }) => {
   const ok = await verifyEmail(getDb(), token);

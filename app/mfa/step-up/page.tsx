@@ -7,7 +7,7 @@ import { TotpVerifyForm } from "@/components/mfa/totp-verify-form";
 import { WebauthnVerifyButton } from "@/components/mfa/webauthn-verify";
 import { requirePageSession } from "@/lib/auth";
 import { env } from "@/lib/env";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { safeNextPath } from "@/lib/http";
 import { factorSummary } from "@/lib/mfa";
 
 export const metadata: Metadata = { title: "Confirm it is you" };

@@ -6,7 +6,7 @@ import { RecoveryCodeForm } from "@/components/mfa/recovery-code-form";
 import { TotpVerifyForm } from "@/components/mfa/totp-verify-form";
 import { WebauthnVerifyButton } from "@/components/mfa/webauthn-verify";
 import { getMfaPendingSession, getSession } from "@/lib/auth";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { safeNextPath } from "@/lib/http";
 import { factorSummary } from "@/lib/mfa";
 
 export const metadata: Metadata = { title: "Two-step verification" };

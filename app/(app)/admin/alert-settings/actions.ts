@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db";
-import { alertSettingsFormSchema, saveAlertSettings } from "@/lib/alerts/settings";
-import { formAction } from "@/lib/http/action";
+import { alertSettingsFormSchema, saveAlertSettings } from "@/lib/alerts";
+import { formAction } from "@/lib/http";
 
 export const saveAlertSettingsAction = formAction({ auth: true, permission: "security:manage", schema: alertSettingsFormSchema }, async (input, { session, meta }) => {
   await saveAlertSettings(getDb(), session, input, meta);

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { getDb } from "@/db";
-import { getAlertSettings } from "@/lib/alerts/settings";
-import { ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES } from "@/lib/alerts/thresholds";
+import { getAlertSettings, ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/auth";
 import { AlertSettingsForm, type RuleRow } from "./settings-form";
 

@@ -6,7 +6,7 @@ import { SeverityBadge } from "@/components/alerts/severity-badge";
 import { getDb } from "@/db";
 import { listAlerts, type AlertRow } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/auth";
-import { can } from "@/lib/rbac/authorize";
+import { can } from "@/lib/rbac";
 import { AcknowledgeButton } from "./acknowledge-button";
 
 export const metadata: Metadata = { title: "Alerts" };

@@ -8,7 +8,7 @@ import { AuditResult } from "@/components/audit/audit-result";
 import { AuditTarget } from "@/components/audit/audit-target";
 import { Can } from "@/components/can";
 import { getDb } from "@/db";
-import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit/query";
+import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit";
 import { requirePagePermission } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 import { ExportButtons } from "./export-buttons";

@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { adminUnlockAccount } from "@/lib/defense/admin";
-import { formAction } from "@/lib/http/action";
+import { adminUnlockAccount } from "@/lib/defense";
+import { formAction } from "@/lib/http";
 
 const schema = z.object({
   userId: z.uuid({ error: "Unknown member." }),

@@ -5,7 +5,7 @@ import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { listBlockedIps, listDefendedMembers } from "@/lib/defense/admin";
+import { listBlockedIps, listDefendedMembers } from "@/lib/defense";
 import { env } from "@/lib/env";
 import { UnlockButton } from "./unlock-button";
 

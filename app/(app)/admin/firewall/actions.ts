@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { createRuleAsAdmin, endRuleAsAdmin, firewallRuleFormSchema } from "@/lib/firewall/manage";
-import { formAction } from "@/lib/http/action";
+import { createRuleAsAdmin, endRuleAsAdmin, firewallRuleFormSchema } from "@/lib/firewall";
+import { formAction } from "@/lib/http";
 
 /** Which rules a form changes: the organization's (security:manage) or everyone's (operators; checked in lib/firewall/manage). */
 const targetField = z.enum(["organization", "global"], { error: "Choose which rules to change." });

@@ -5,9 +5,8 @@ import { FirewallRuleForm } from "@/components/firewall/rule-form";
 import { FirewallRuleList, type ListedRule } from "@/components/firewall/rule-list";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import type { ListedFirewallRule } from "@/lib/firewall";
-import { listRulesAsAdmin } from "@/lib/firewall/manage";
-import { currentRequestMeta } from "@/lib/http/request-meta";
+import { type ListedFirewallRule, listRulesAsAdmin } from "@/lib/firewall";
+import { currentRequestMeta } from "@/lib/http";
 import { addFirewallRuleAction, endFirewallRuleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Firewall" };

@@ -5,9 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { confirmSchema, ROLE_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { addGroupMember, deleteGroup, groupInputSchema, removeGroupMember, saveGroup } from "@/lib/rbac";
+import { formAction } from "@/lib/http";
+import { saveGroup, removeGroupMember, groupInputSchema, deleteGroup, addGroupMember, rotateOwnSession } from "@/lib/rbac";
 
 const groupId = z.uuid({ error: "Unknown group." });
 const roleList = { key: "roleIds", prefix: ROLE_PREFIX };

@@ -4,9 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { inviteMember, inviteSchema, revokeInvitation } from "@/lib/rbac";
-import { INVITATION_DAYS } from "@/lib/rbac/invitations";
+import { formAction } from "@/lib/http";
+import { revokeInvitation, inviteSchema, inviteMember, INVITATION_DAYS } from "@/lib/rbac";
 
 export const inviteMemberAction = formAction({ auth: true, permission: "members:invite", schema: inviteSchema }, async (input, { session }) => {
   await inviteMember(getDb(), session, input);

@@ -4,8 +4,7 @@ import { loadForPage } from "@/components/admin/load";
 import { grantableRoles } from "@/components/admin/role-order";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { listPendingInvitations, loadRoleTree } from "@/lib/rbac";
-import { INVITATION_DAYS } from "@/lib/rbac/invitations";
+import { loadRoleTree, listPendingInvitations, INVITATION_DAYS } from "@/lib/rbac";
 import { InvitationList } from "./invitation-list";
 import { InviteForm } from "./invite-form";
 

@@ -8,10 +8,9 @@ import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { parseSearchParams } from "@/lib/http/search-params";
+import { parseSearchParams } from "@/lib/http";
 import { memberMfaStatus } from "@/lib/mfa";
-import { listMembers } from "@/lib/rbac";
-import { memberSearchSchema } from "@/lib/rbac/members";
+import { listMembers, memberSearchSchema } from "@/lib/rbac";
 
 export const metadata: Metadata = { title: "Members" };
 

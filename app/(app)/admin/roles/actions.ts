@@ -5,9 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { confirmSchema, PERMISSION_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { createRole, deleteRole, roleInputSchema, updateRole } from "@/lib/rbac";
+import { formAction } from "@/lib/http";
+import { updateRole, roleInputSchema, deleteRole, createRole, rotateOwnSession } from "@/lib/rbac";
 
 const roleId = z.uuid({ error: "Unknown role." });
 const permissionList = { key: "permissions", prefix: PERMISSION_PREFIX };

@@ -7,7 +7,7 @@ import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { can, listRoles } from "@/lib/rbac";
+import { PERMISSIONS, can, listRoles } from "@/lib/rbac";
 import { RoleForm } from "./role-form";
 
 export const metadata: Metadata = { title: "Roles" };
@@ -42,6 +42,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
             initial={{ name: "", description: "", parentId: defaultParent?.id ?? "", permissions: [] }}
             parents={ordered.map((r) => ({ value: r.id, label: r.name }))}
             held={[...ctx.permissions]}
+            catalogue={PERMISSIONS}
           />
         </Can>
       </div>

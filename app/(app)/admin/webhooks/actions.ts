@@ -2,12 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, formAction } from "@/lib/http";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
 import { WEBHOOK_KINDS } from "@/db/schema/alerts";
-import { createWebhook, deleteWebhook, sendTestWebhook, webhookInputSchema } from "@/lib/alerts/webhooks";
-import { formAction } from "@/lib/http/action";
+import { createWebhook, deleteWebhook, sendTestWebhook, webhookInputSchema } from "@/lib/alerts";
 
 const webhookId = z.uuid({ error: "Unknown webhook." });
 

@@ -4,7 +4,7 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { getDb } from "@/db";
-import { listWebhooks } from "@/lib/alerts/webhooks";
+import { listWebhooks } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/auth";
 import { CreateWebhookForm, WebhookControls } from "./webhook-forms";
 

@@ -6,7 +6,7 @@ import { UtcTime } from "@/components/admin/utc-time";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
 import { getConnection } from "@/lib/banking";
-import { can } from "@/lib/rbac/authorize";
+import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, Notice, StatusAdvice, StatusBadge } from "../connection-parts";
 import { DisconnectForm, ReauthorizeForm, RefreshWhileSyncing, SyncNowForm } from "../connection-forms";
 

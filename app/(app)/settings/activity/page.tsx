@@ -3,7 +3,7 @@ import Link from "next/link";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditResult } from "@/components/audit/audit-result";
 import { getDb } from "@/db";
-import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit/query";
+import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit";
 import { describeDevice, requirePageSession } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Your activity" };

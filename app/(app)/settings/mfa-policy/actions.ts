@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { ROLE_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { mfaPolicyInputSchema, saveMfaPolicy } from "@/lib/mfa";
 
 const DESCRIBED = { off: "Two-step verification is optional.", all: "Two-step verification is now required for everyone.", roles: "Two-step verification is now required for the chosen roles." };

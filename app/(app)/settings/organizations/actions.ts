@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { setSessionCookie } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { createOrganization, organizationNameSchema } from "@/lib/orgs";
 
 export const createOrganizationAction = formAction(

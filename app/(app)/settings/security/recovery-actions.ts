@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { mfaEventContext, regenerateRecoveryCodes, requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
 import type { RecoveryCodesState } from "@/components/mfa/recovery-codes-state";

@@ -2,11 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, formAction } from "@/lib/http";
 import { getDb } from "@/db";
 import { setSessionCookie } from "@/lib/auth";
 import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
 import {
   cancelTotpEnrolment,
   completeStepUp,

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { credentialNameSchema, removeWebauthnCredential, renameWebauthnCredential } from "@/lib/mfa";
 
 const credentialId = z.uuid({ error: "Unknown key." });

@@ -3,9 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { revokeOtherSessions, revokeSession } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
-import { formAction } from "@/lib/http/action";
+import { revokeSession, revokeOtherSessions, recordAccountEvent } from "@/lib/auth";
+import { formAction } from "@/lib/http";
 
 export const revokeSessionAction = formAction(
   { auth: true, schema: z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/, "Unknown session.") }) },

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/http";
 import { addSshKey, addSshKeySchema, revokeSshKey } from "@/lib/sftp";
 
 export const addSshKeyAction = formAction({ auth: true, permission: "transfers:use", schema: addSshKeySchema }, async (input, { session, meta }) => {

@@ -1,11 +1,8 @@
 import { z } from "zod";
 import { getDb } from "@/db";
-import { auditRequestFields, recordAudit } from "@/lib/audit";
-import { AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType } from "@/lib/audit/export";
-import { auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit/query";
+import { recordAudit, auditRequestFields, AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType, auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit";
 import { now } from "@/lib/clock";
-import { route } from "@/lib/http";
-import { parseOrThrow } from "@/lib/http/zod-errors";
+import { route, parseOrThrow } from "@/lib/http";
 import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 
 export const dynamic = "force-dynamic";

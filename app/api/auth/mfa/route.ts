@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { route, boundaryText } from "@/lib/http";
 import { getDb } from "@/db";
-import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
+import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
 import { completeMfaSignIn, verifySecondFactorCode } from "@/lib/mfa";
 
 const bodySchema = z

@@ -1,7 +1,6 @@
 import { getDb } from "@/db";
-import { resendVerification, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
+import { signInSchema, signIn, sessionTokenFromRequest, resendVerification, serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
 import { errorResponse, route } from "@/lib/http";
 
 const STATUS: Partial<Record<string, number>> = { invalid_credentials: 401 };

@@ -1,7 +1,5 @@
 import { getDb } from "@/db";
-import { revokeSession } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
-import { serializeClearedSessionCookie } from "@/lib/auth/cookie";
+import { revokeSession, recordAccountEvent, serializeClearedSessionCookie } from "@/lib/auth";
 import { route } from "@/lib/http";
 
 export const POST = route({ auth: true, allowMustEnrol: true }, async ({ session, meta }) => {

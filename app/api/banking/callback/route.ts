@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { route, boundaryText, loggableError, parseOrThrow } from "@/lib/http";
 import { getDb } from "@/db";
 import { completeConnection } from "@/lib/banking";
 import { env } from "@/lib/env";
-import { route } from "@/lib/http";
-import { loggableError } from "@/lib/http/log";
-import { parseOrThrow } from "@/lib/http/zod-errors";
 import { requestSync } from "@/lib/sync";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,5 @@
 import { getDb } from "@/db";
-import { revokeSession } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
+import { revokeSession, recordAccountEvent } from "@/lib/auth";
 import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http";
 

@@ -6,9 +6,8 @@ import { UtcTime } from "@/components/admin/utc-time";
 import { AuditResult } from "@/components/audit/audit-result";
 import { AuditTarget } from "@/components/audit/audit-target";
 import { getDb } from "@/db";
-import { getAuditEvent } from "@/lib/audit/query";
-import { requirePagePermission } from "@/lib/auth";
-import { describeDevice } from "@/lib/auth/device";
+import { getAuditEvent } from "@/lib/audit";
+import { requirePagePermission, describeDevice } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Audit event" };
 

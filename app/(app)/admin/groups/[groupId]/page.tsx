@@ -8,8 +8,7 @@ import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { can, listGroups, listRoles } from "@/lib/rbac";
-import { listMemberOptions } from "@/lib/rbac/member-options";
+import { listRoles, listGroups, can, listMemberOptions } from "@/lib/rbac";
 import { GroupForm } from "../group-form";
 import { AddGroupMemberForm, DeleteGroupForm, GroupMembers } from "./group-controls";
 

@@ -5,9 +5,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { changeMemberRole, forcePasswordReset, reactivateMember, removeMember, revokeMemberSessions, suspendMember } from "@/lib/rbac";
+import { formAction } from "@/lib/http";
+import { suspendMember, revokeMemberSessions, removeMember, reactivateMember, forcePasswordReset, changeMemberRole, rotateOwnSession } from "@/lib/rbac";
 
 const memberId = z.uuid({ error: "Unknown member." });
 const confirmed = z.object({ userId: memberId, confirm: confirmSchema });

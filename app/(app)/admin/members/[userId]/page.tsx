@@ -8,8 +8,7 @@ import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
 import { memberMfaStatus } from "@/lib/mfa";
-import { explainMemberPermissions, loadRoleTree } from "@/lib/rbac";
-import { isAtOrAbove } from "@/lib/rbac/role-tree";
+import { loadRoleTree, explainMemberPermissions, isAtOrAbove } from "@/lib/rbac";
 import { ChangeRoleForm, ManageMemberForms } from "./member-controls";
 import { UnlockAccountPanel } from "./unlock-account";
 

@@ -2,7 +2,7 @@ import { UnlockButton } from "@/app/(app)/admin/defense/unlock-button";
 import { UtcTime } from "@/components/admin/utc-time";
 import { getDb } from "@/db";
 import type { SessionContext } from "@/lib/auth";
-import { memberDefenseState } from "@/lib/defense/admin";
+import { memberDefenseState } from "@/lib/defense";
 
 /** Shown on the member page when the member's sign-in is locked or suspended after failed attempts (lib/defense). */
 export async function UnlockAccountPanel({ ctx, userId, name }: { ctx: SessionContext; userId: string; name: string }) {

@@ -7,8 +7,7 @@ import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
 import { getDb } from "@/db";
 import { requirePagePermission } from "@/lib/auth";
-import { can, listRoles, PERMISSIONS } from "@/lib/rbac";
-import { descendantsOf, isAtOrAbove } from "@/lib/rbac/role-tree";
+import { PERMISSIONS, listRoles, can, descendantsOf, isAtOrAbove } from "@/lib/rbac";
 import { RoleForm } from "../role-form";
 import { DeleteRoleForm } from "./delete-role-form";
 
@@ -89,6 +88,7 @@ export default async function RolePage(props: { params: Promise<{ roleId: string
               initial={{ name: role.name, description: role.description, parentId: role.parentId ?? "", permissions: [...role.grants] }}
               parents={parents.map((r) => ({ value: r.id, label: r.name }))}
               held={[...ctx.permissions]}
+              catalogue={PERMISSIONS}
             />
             {role.builtIn ? null : <DeleteRoleForm roleId={role.id} name={role.name} />}
           </div>

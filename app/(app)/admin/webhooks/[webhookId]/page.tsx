@@ -4,7 +4,7 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam } from "@/components/admin/load";
 import { UtcTime } from "@/components/admin/utc-time";
 import { getDb } from "@/db";
-import { getWebhookWithHistory } from "@/lib/alerts/webhooks";
+import { getWebhookWithHistory } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };

@@ -1,8 +1,6 @@
 import { getDb } from "@/db";
-import { mfaPendingCookieName, sessionTokenFromRequest } from "@/lib/auth";
-import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { sessionTokenFromRequest, mfaPendingCookieName, serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
+import { route, safeNextPath } from "@/lib/http";
 import {
   authenticationVerifyBodySchema,
   cookieFromRequest,

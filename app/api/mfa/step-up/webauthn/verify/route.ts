@@ -1,7 +1,6 @@
 import { getDb } from "@/db";
-import { serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { serializeSessionCookie } from "@/lib/auth";
+import { route, safeNextPath } from "@/lib/http";
 import { authenticationVerifyBodySchema, completeStepUp, verifySecondFactor, WEBAUTHN_MAX_BODY_BYTES } from "@/lib/mfa";
 
 /** Step-up: a verified key records a fresh second factor on the session (and gives it a new id). */

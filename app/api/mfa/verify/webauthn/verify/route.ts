@@ -1,7 +1,6 @@
 import { getDb } from "@/db";
-import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
+import { route, safeNextPath } from "@/lib/http";
 import { authenticationVerifyBodySchema, completeMfaSignIn, verifySecondFactor, WEBAUTHN_MAX_BODY_BYTES } from "@/lib/mfa";
 
 /** Sign-in, second step: a verified key turns the MFA-pending session into a full one (new id). */

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { serializeSessionCookie } from "@/lib/auth/cookie";
+import { serializeSessionCookie } from "@/lib/auth";
 import { route } from "@/lib/http";
 import { completeStepUp, registrationVerifyBodySchema, verifyRegistration, WEBAUTHN_MAX_BODY_BYTES } from "@/lib/mfa";
 
