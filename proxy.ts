@@ -8,7 +8,6 @@ import {
   ACTION_BODY_TOO_LARGE,
   buildCsp,
   clientIpFrom,
-  databaseOutageRefusal,
   formatSize,
   forwardedProto,
   isForeignOrigin,
@@ -24,6 +23,7 @@ import {
   urlFault,
   type PostRefusal,
 } from "@/lib/http/edge";
+import { databaseOutageRefusal } from "@/lib/gate/edge";
 import { hitEdgeLimit, policies, refusalResponse, waitSentence, wantsHtml, type EdgeDecision, type Refusal } from "@/lib/ratelimit/edge";
 
 /**

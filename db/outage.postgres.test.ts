@@ -12,7 +12,7 @@ import ErrorPage from "@/app/error";
 import { GET as health } from "@/app/api/health/route";
 import { GET as me } from "@/app/api/me/route";
 import { requirePageSession } from "@/lib/auth";
-import { formAction } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { proxy } from "@/proxy";
 import { setRequestCookie } from "@/tests/request-context";
 import { startTcpProxy, type TcpProxy } from "@/tests/tcp-proxy";

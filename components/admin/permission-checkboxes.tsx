@@ -1,7 +1,7 @@
 "use client";
 
-import type { FormState } from "@/lib/http";
-import { PERMISSION_PREFIX } from "./form-schemas";
+import type { FormState } from "@/lib/gate";
+import { PERMISSION_PREFIX } from "@/lib/http/client";
 
 const RESOURCE_LABELS: Record<string, string> = {
   dashboard: "Dashboard",

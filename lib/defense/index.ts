@@ -13,3 +13,4 @@ export { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE, INVALID_UNLO
 export { pruneAuthFailures } from "./prune";
 export { adminUnlockAccount, listBlockedIps, listDefendedMembers, memberDefenseState } from "./admin";
 export { requestUnlockLink, unlockWithToken } from "./unlock";
+export type { DefendedAccount } from "./admin";

@@ -8,5 +8,4 @@ export { urlFault } from "./boundary-text";
 export { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "./page-post";
 export { clientIpFrom, forwardedProto } from "./client-ip";
 export { isMfaPendingPath, isPublicPath } from "./public-paths";
-export { databaseOutageRefusal } from "./unavailable";
 export { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "./security-headers";

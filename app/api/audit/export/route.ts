@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { getDb } from "@/db";
 import { recordAudit, auditRequestFields, AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType, auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit";
 import { now } from "@/lib/clock";
-import { route, parseOrThrow } from "@/lib/http";
+import { parseOrThrow } from "@/lib/http";
+import { route } from "@/lib/gate";
 import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 
 export const dynamic = "force-dynamic";
@@ -16,9 +16,8 @@ const exportQuerySchema = z
  * A sensitive read: audit:export, then a second factor from the last few minutes, then the export
  * is itself recorded (with its filters) before the first byte leaves, then the file streams.
  */
-export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta }) => {
+export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta, db }) => {
   const { format, ...filters } = parseOrThrow(exportQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-  const db = getDb();
   const event = {
     organizationId: session.organization.id,
     actorUserId: session.user.id,
