@@ -18,7 +18,7 @@ export function logDatabaseUnavailable(requestId: string, e: unknown): void {
   console.warn(`[${requestId}] database unavailable (${databaseFailureKind(e)}${code ? ` ${code}` : ""}): answered 503`);
 }
 
-/** Route handlers (lib/http/route.ts): the JSON error shape every API answers with. */
+/** Route handlers (lib/gate/route.ts): the JSON error shape every API answers with. */
 export function databaseUnavailableResponse(requestId: string, e?: unknown): Response {
   logDatabaseUnavailable(requestId, e);
   return Response.json({ error: { code: "unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId } }, { status: 503, headers: RETRY_HEADERS });
