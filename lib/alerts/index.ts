@@ -18,3 +18,7 @@ export async function onAuditRecorded(db: Database, event: StoredAuditEvent): Pr
   ensureDeliveryWorker();
   await evaluateRules(db, event);
 }
+export { alertSettingsFormSchema, getAlertSettings, saveAlertSettings } from "./settings";
+export { ORGANIZATION_RULES, ORGANIZATION_RULE_KEYS } from "./thresholds";
+export { createWebhook, deleteWebhook, getWebhookWithHistory, listWebhooks, sendTestWebhook, webhookInputSchema } from "./webhooks";
+export { WEBHOOK_KINDS } from "@/db/schema/alerts";

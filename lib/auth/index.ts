@@ -42,3 +42,6 @@ export { hashPassword, passwordProblem, verifyPassword, PASSWORD_MIN, PASSWORD_M
 export { mfaPendingCookieName, sessionCookieName } from "./cookie";
 export * from "./schemas";
 export { describeDevice } from "./device";
+export { recordAccountEvent } from "./audit";
+export { signInAfterUnlock } from "./sign-in";
+export { serializeClearedMfaPendingCookie, serializeClearedSessionCookie, serializeMfaPendingCookie, serializeSessionCookie } from "./cookie";

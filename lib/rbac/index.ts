@@ -9,3 +9,9 @@ export { createRole, deleteRole, listRoles, roleInputSchema, updateRole } from "
 export { addGroupMember, deleteGroup, groupInputSchema, listGroups, removeGroupMember, saveGroup } from "./groups";
 export { explainMemberPermissions } from "./effective";
 export { acceptInvitation, describeInvitation, inviteMember, inviteSchema, listPendingInvitations, revokeInvitation, INVALID_INVITATION } from "./invitations";
+export { listMemberOptions } from "./member-options";
+export { rotateOwnSession } from "./own-session";
+export { INVITATION_DAYS } from "./invitations";
+export { descendantsOf, effectiveRolePermissions, isAtOrAbove } from "./role-tree";
+export type { RoleNode } from "./role-tree";
+export { memberSearchSchema } from "./members";
