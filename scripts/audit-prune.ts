@@ -39,6 +39,8 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring } = await import("../lib/crypto");
 const { pruneAudit, verifyChains } = await import("../lib/audit");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 const force = args.includes("--force-broken");
 
 try {

@@ -21,3 +21,4 @@ export {
 export { firewallDecision, refreshFirewall } from "./cache";
 export type { FirewallDecision } from "./rule-set";
 export { normaliseCidr, ipMatchesCidr, CidrError } from "./cidr";
+export { networkRefused, NETWORK_REFUSED_MESSAGES } from "./refusal";
