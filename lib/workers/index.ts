@@ -1,0 +1,28 @@
+import "server-only";
+import { backupJob } from "@/lib/backup";
+import { env } from "@/lib/env";
+import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/lib/jobs";
+
+/**
+ * Every kind of background work this app runs on pg-boss, in one list: lib/jobs is generic, each
+ * capability defines its job, and this wires them to the workers of a process (the app's own by
+ * default, or `npm run worker` alone on a dedicated dyno).
+ */
+export function jobDefinitions(): JobDefinition<never>[] {
+  return [backupJob as JobDefinition<never>];
+}
+
+export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } {
+  return { schedules: [], unschedule: [] };
+}
+
+/** Starts this process's workers unless JOBS_WORKERS=off (an enqueue-only web process) or in tests. */
+export async function startBackgroundWork(opts: { force?: boolean } = {}): Promise<boolean> {
+  const config = env();
+  if (!opts.force && (config.JOBS_WORKERS === "off" || config.NODE_ENV === "test")) return false;
+  const { schedules, unschedule } = jobSchedules();
+  await startWorkers(jobDefinitions(), schedules, unschedule);
+  return true;
+}
+
+export { stopWorkers as stopBackgroundWork };
