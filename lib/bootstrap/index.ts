@@ -8,7 +8,7 @@ import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
-import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
+import { markInterruptedSyncs } from "@/lib/sync";
 import { startBackgroundWork } from "@/lib/workers";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
@@ -42,7 +42,6 @@ export async function bootstrap(): Promise<void> {
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
   await recoverInterruptedWork(handle.db);
-  startSyncScheduler();
   // Background jobs (pg-boss) run in the app's process unless JOBS_WORKERS=off (a worker dyno runs them).
   if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);

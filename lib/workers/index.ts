@@ -2,6 +2,7 @@ import "server-only";
 import { backupJob } from "@/lib/backup";
 import { env } from "@/lib/env";
 import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/lib/jobs";
+import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
 
 /**
  * Every kind of background work this app runs on pg-boss, in one list: lib/jobs is generic, each
@@ -9,11 +10,17 @@ import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/
  * default, or `npm run worker` alone on a dedicated dyno).
  */
 export function jobDefinitions(): JobDefinition<never>[] {
-  return [backupJob as JobDefinition<never>];
+  return [backupJob, syncScheduleJob, syncConnectionJob] as JobDefinition<never>[];
 }
 
 export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } {
-  return { schedules: [], unschedule: [] };
+  const config = env();
+  // BANK_SYNC_SCHEDULER=off removes the cron row for the whole cluster (a scheduler calls /api/cron/sync instead).
+  const sync = config.BANK_SYNC_SCHEDULER === "on";
+  return {
+    schedules: sync ? [{ def: syncScheduleJob as JobDefinition<never>, cron: "* * * * *" }] : [],
+    unschedule: sync ? [] : [syncScheduleJob.queue],
+  };
 }
 
 /** Starts this process's workers unless JOBS_WORKERS=off (an enqueue-only web process) or in tests. */
