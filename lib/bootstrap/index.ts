@@ -4,7 +4,7 @@ import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { ensureSandboxInstitutions } from "@/lib/banking";
-import { loadFirewall } from "@/lib/firewall";
+import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
@@ -23,6 +23,8 @@ export async function bootstrap(): Promise<void> {
   if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
   // The proxy checks the firewall from memory: load the rules before the first request.
   await loadFirewall(handle.db);
+  // Changes made on other instances arrive pushed (NOTIFY / Redis) and on a timer, never on a request.
+  await keepFirewallFresh();
   if (config.SEED_DEMO) {
     const created = await seedDemo(handle.db);
     if (created) {

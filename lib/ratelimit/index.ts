@@ -10,6 +10,7 @@ import { activeStore, resetStores } from "./select-store";
 
 export type { LimitResult } from "./limit-result";
 export { policies, type Policy, type PolicyName } from "./policies";
+export { publishRedis } from "./redis-client";
 export { isRateLimitedError, rateLimitHeaders, RateLimitedError } from "./rate-limited-error";
 
 /** How long a fail-closed denial asks people to wait while the store is down. */
