@@ -6,6 +6,7 @@ import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto
 import { ensureSandboxInstitutions } from "@/lib/banking";
 import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
+import { registerSharedEdgeLimits } from "@/lib/ratelimit";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
 import { markInterruptedSyncs } from "@/lib/sync";
@@ -25,6 +26,8 @@ export async function bootstrap(): Promise<void> {
   await loadFirewall(handle.db);
   // Changes made on other instances arrive pushed (NOTIFY / Redis) and on a timer, never on a request.
   await keepFirewallFresh();
+  // With Redis or Upstash the proxy's per-IP limits count across every instance (memory stays the first pass).
+  registerSharedEdgeLimits();
   if (config.SEED_DEMO) {
     const created = await seedDemo(handle.db);
     if (created) {
