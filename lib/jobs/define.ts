@@ -58,7 +58,8 @@ async function createQueue(boss: PgBoss, def: JobDefinition<never>): Promise<voi
   await boss.updateQueue(def.queue, { name: def.queue, ...options });
 }
 
-export type EnqueueOptions = { singletonKey?: string; startAfterSeconds?: number; db?: PgBoss.Db };
+/** singletonSeconds: at most one job per key in each slot of that many seconds (pg-boss throttling); later sends in the slot return null. */
+export type EnqueueOptions = { singletonKey?: string; singletonSeconds?: number; startAfterSeconds?: number; db?: PgBoss.Db };
 
 /** Sends one job; null when the queue's policy refused it (an identical job is already waiting). */
 export async function enqueue<T extends object>(def: JobDefinition<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
@@ -67,6 +68,7 @@ export async function enqueue<T extends object>(def: JobDefinition<T>, data: T, 
   const id = await boss.send(def.queue, data, {
     ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
     ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
     ...(options.db ? { db: options.db } : {}),
   });
   if (id) wakeLocalWorkers(boss, def.queue);

@@ -1,4 +1,5 @@
 import "server-only";
+import { systemSignalJob, webhookDeliveryJob } from "@/lib/alerts";
 import { backupJob } from "@/lib/backup";
 import { env } from "@/lib/env";
 import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/lib/jobs";
@@ -10,17 +11,22 @@ import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
  * default, or `npm run worker` alone on a dedicated dyno).
  */
 export function jobDefinitions(): JobDefinition<never>[] {
-  return [backupJob, syncScheduleJob, syncConnectionJob] as JobDefinition<never>[];
+  return [backupJob, syncScheduleJob, syncConnectionJob, webhookDeliveryJob, systemSignalJob] as JobDefinition<never>[];
 }
 
 export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } {
   const config = env();
   // BANK_SYNC_SCHEDULER=off removes the cron row for the whole cluster (a scheduler calls /api/cron/sync instead).
   const sync = config.BANK_SYNC_SCHEDULER === "on";
-  return {
-    schedules: sync ? [{ def: syncScheduleJob as JobDefinition<never>, cron: "* * * * *" }] : [],
-    unschedule: sync ? [] : [syncScheduleJob.queue],
-  };
+  // WEBHOOK_WORKER=off: no cron for deliveries either (/api/cron/alerts enqueues them).
+  const webhooks = config.WEBHOOK_WORKER === "on";
+  const schedules: Schedule[] = [];
+  const unschedule: string[] = [];
+  if (sync) schedules.push({ def: syncScheduleJob as JobDefinition<never>, cron: "* * * * *" });
+  else unschedule.push(syncScheduleJob.queue);
+  if (webhooks) schedules.push({ def: webhookDeliveryJob as JobDefinition<never>, cron: "* * * * *" });
+  else unschedule.push(webhookDeliveryJob.queue);
+  return { schedules, unschedule };
 }
 
 /** Starts this process's workers unless JOBS_WORKERS=off (an enqueue-only web process) or in tests. */
