@@ -33,3 +33,8 @@ export async function queueHealth(): Promise<QueueHealth[]> {
     oldestWaitingSeconds: r.oldest === null ? null : Math.floor(Number(r.oldest)),
   }));
 }
+
+/** Queue health is platform detail: ChargeKeep's operators get it, anyone else null (never a tenant's page or answer). */
+export async function queueHealthFor(ctx: { user: { isOperator: boolean } } | null): Promise<QueueHealth[] | null> {
+  return ctx?.user.isOperator ? queueHealth() : null;
+}

@@ -6,4 +6,4 @@ export { getBoss, stopBoss, jobsSchema } from "./boss";
 export { enqueue, ensureQueue, type EnqueueOptions, type JobDefinition } from "./define";
 export { enqueueSingleton, type SingletonOutcome } from "./singleton";
 export { startWorkers, stopWorkers, runQueuedJobs, type Schedule } from "./workers";
-export { queueHealth, type QueueHealth } from "./health";
+export { queueHealth, queueHealthFor, type QueueHealth } from "./health";
