@@ -24,7 +24,7 @@ import {
   type PostRefusal,
 } from "@/lib/http/edge";
 import { databaseOutageRefusal } from "@/lib/gate/edge";
-import { hitEdgeLimit, policies, refusalResponse, waitSentence, wantsHtml, type EdgeDecision, type Refusal } from "@/lib/ratelimit/edge";
+import { checkEdgeLimit, policies, refusalResponse, waitSentence, wantsHtml, type EdgeDecision, type Refusal } from "@/lib/ratelimit/edge";
 
 /**
  * The app's middleware (Next 16 calls it proxy.ts; it runs on the Node.js runtime, in the server's
@@ -46,7 +46,7 @@ export async function proxy(request: NextRequest) {
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 
-  const refused = edgeChecks(request, config) ?? databaseOutageRefusal(request);
+  const refused = (await edgeChecks(request, config)) ?? databaseOutageRefusal(request);
   if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {
@@ -113,7 +113,7 @@ const EDGE_CHECKS_OFF = process.env.BENCH_PROXY_EDGE_CHECKS === "off";
 if (EDGE_CHECKS_OFF) console.warn("[proxy] BENCH_PROXY_EDGE_CHECKS=off: firewall, request limits and body size are NOT checked (benchmark baseline only)");
 
 /** Firewall, then request limits, then the declared body size: a refusal, or null to go on. */
-function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
+async function edgeChecks(request: NextRequest, config: Config): Promise<NextResponse | null> {
   if (EDGE_CHECKS_OFF) return null;
   const { pathname } = request.nextUrl;
   const html = wantsHtml(pathname, request.headers);
@@ -131,10 +131,10 @@ function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
   // An address we cannot see is not counted: one shared "unknown" bucket would let anyone lock everyone out.
   if (ip) {
     const multiplier = config.RATE_LIMIT_IP_MULTIPLIER;
-    const global = hitEdgeLimit("global-ip", ip, multiplier);
+    const global = await checkEdgeLimit("global-ip", ip, multiplier);
     if (!global.success) return tooMany(policies["global-ip"].message, global, html);
     if (pathname.startsWith("/api/")) {
-      const api = hitEdgeLimit("api-ip", ip, multiplier);
+      const api = await checkEdgeLimit("api-ip", ip, multiplier);
       if (!api.success) return tooMany(policies["api-ip"].message, api, html);
     }
   }

@@ -9,10 +9,10 @@ import { ensureDeliveryWorker } from "./worker";
 
 export type { AlertSeverity } from "@/db/schema/alerts";
 export { raiseAlert, listAlerts, acknowledgeAlert, type RaiseAlertInput, type RaisedAlert, type AlertRow } from "./raise";
-export { recordSystemSignal, resetSystemSignals } from "./system-signals";
+export { recordSystemSignal, resetSystemSignals, systemSignalJob } from "./system-signals";
 export { deliverDueWebhooks, queueAuditStream, enqueueAlertDeliveries, enqueueAuditAnchorRecords, backoffMs, MAX_ATTEMPTS, type AuditAnchorRecord, type DeliveryRun, type Sender } from "./delivery";
 export { settleAlertWork } from "./pending";
-export { ensureDeliveryWorker } from "./worker";
+export { ensureDeliveryWorker, enqueueDelivery, webhookDeliveryJob } from "./worker";
 export { signWebhookPayload, verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER, EVENT_HEADER } from "./signature";
 
 /** Runs the alert rules on one recorded audit event. */

@@ -16,3 +16,4 @@ export { backupTargets } from "./targets";
 export { verifyBackup, type VerifyResult } from "./verify-backup";
 export { verifyCopies, type CopiesResult, type CopyCheck } from "./verify-copies";
 export { currentBackupSource } from "./current-source";
+export { backupJob, summarizeScheduled, triggerBackup } from "./job";

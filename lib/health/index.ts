@@ -9,8 +9,11 @@ import { DATABASE_RETRY_AFTER_SECONDS } from "@/db/errors";
  */
 const DEADLINE_MS = 800;
 
-/** `GET /api/health`: 200 with the database's round trip, or 503 with Retry-After when it does not answer in time. */
-export async function healthResponse(db: Database): Promise<Response> {
+/**
+ * `GET /api/health`: 200 with the database's round trip, or 503 with Retry-After when it does not answer in time.
+ * `detail` adds fields for who may see more (operators: the job queues); null for everyone else.
+ */
+export async function healthResponse(db: Database, detail?: () => Promise<Record<string, unknown> | null>): Promise<Response> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, DEADLINE_MS, "timeout")));
@@ -19,7 +22,9 @@ export async function healthResponse(db: Database): Promise<Response> {
     probe.catch(() => {}); // it may settle after the deadline answered
     const outcome = await Promise.race([probe, deadline]);
     if (outcome === "ok") {
-      return Response.json({ status: "ok", database: "ok", latencyMs: Math.round(performance.now() - started) }, { headers: { "cache-control": "no-store" } });
+      const latencyMs = Math.round(performance.now() - started);
+      const extra = detail ? await detail() : null;
+      return Response.json({ status: "ok", database: "ok", latencyMs, ...extra }, { headers: { "cache-control": "no-store" } });
     }
   } catch {
     // unreachable: answered below
