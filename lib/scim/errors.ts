@@ -27,6 +27,13 @@ function errorBody(status: number, scimType: string | null | undefined, detail: 
   return { schemas: [SCIMMY.Messages.ErrorResponse.id], status: String(status), ...(scimType ? { scimType } : {}), detail };
 }
 
+function isUniqueViolation(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 3; cur = (cur as { cause?: unknown }).cause, depth++) {
+    if ((cur as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
 /**
  * Every failure as the SCIM error schema (RFC 7644 §3.12): status as a string, scimType where
  * one applies, and a sentence in `detail`. Unexpected failures are logged and answered without detail.
@@ -36,6 +43,8 @@ export function scimErrorResponse(e: unknown, requestId: string): Response {
     const err = e as unknown as { status: number; scimType?: string; message: string };
     return scimJson(errorBody(err.status, err.scimType, err.message), err.status);
   }
+  // Two requests creating the same userName or group at once: the unique index decides, and the loser hears why.
+  if (isUniqueViolation(e)) return scimJson(errorBody(409, "uniqueness", "That resource was just created by another request: a userName, externalId or group name must be unique."), 409);
   if (isDatabaseUnavailable(e)) {
     return scimJson(errorBody(503, null, "ChargeKeep's database is unavailable for a moment. Try again shortly."), 503, { "retry-after": "5" });
   }

@@ -16,8 +16,25 @@ export function coerceIn<T>(make: () => T): T {
   }
 }
 
+/** Entra ID (without its aadOptscim062020 flag) sends booleans as "True"/"False": read them as booleans. */
+function entraBooleans(body: unknown): unknown {
+  const ops = (body as { Operations?: unknown })?.Operations;
+  if (!Array.isArray(ops)) return body;
+  const bool = (v: unknown) => (typeof v === "string" && /^(true|false)$/i.test(v) ? v.toLowerCase() === "true" : v);
+  const fixed = ops.map((op: unknown) => {
+    if (!op || typeof op !== "object") return op;
+    const o = op as { path?: unknown; value?: unknown };
+    if (typeof o.path === "string" && o.path.toLowerCase() === "active") return { ...o, value: bool(o.value) };
+    if (o.path === undefined && o.value && typeof o.value === "object" && !Array.isArray(o.value) && "active" in o.value) {
+      return { ...o, value: { ...(o.value as Record<string, unknown>), active: bool((o.value as { active?: unknown }).active) } };
+    }
+    return op;
+  });
+  return { ...(body as object), Operations: fixed };
+}
+
 export function patchMessageOf(body: unknown): InstanceType<typeof SCIMMY.Messages.PatchOp> {
-  return coerceIn(() => new SCIMMY.Messages.PatchOp(body as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]));
+  return coerceIn(() => new SCIMMY.Messages.PatchOp(entraBooleans(body) as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0]));
 }
 
 /** Applies a PatchOp to a resource (scimmy); bad paths and values are 400s with scimType. */

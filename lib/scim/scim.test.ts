@@ -81,6 +81,9 @@ describe("SCIM Users", () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ active: false });
+    // Entra ID's "False" (a string) means the same; a second deactivation changes nothing
+    const entra = await scimCall(UserRoute.PATCH, { token: o.token, method: "PATCH", params: { id: member.user.id }, body: { schemas: [PATCH_SCHEMA], Operations: [{ op: "Replace", path: "active", value: "False" }] } });
+    expect(entra.body).toMatchObject({ active: false });
     const [m] = await db().select().from(memberships).where(and(eq(memberships.userId, member.user.id), eq(memberships.organizationId, o.organizationId)));
     expect(m?.status).toBe("suspended");
     expect(await validateSessionToken(db(), browser)).toBeNull();
@@ -348,5 +351,15 @@ describe("mass deprovisioning", () => {
     expect(raised).toHaveLength(1);
     expect(raised[0]!.detail).toContain("5 members");
     await expectAudited(db(), { action: "alert.raised", organizationId: o.organizationId });
+  });
+});
+
+describe("SCIM under concurrency", () => {
+  it("V2.2.1 two identity-provider retries creating the same user at once: one 201, one 409 uniqueness, never a 500", async () => {
+    const o = await orgWithScimToken();
+    const address = email();
+    const results = await Promise.all([0, 1, 2].map(() => scimCall(UsersRoute.POST, { token: o.token, method: "POST", body: scimUserBody(address) })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ scimType: "uniqueness" });
   });
 });
