@@ -1,6 +1,6 @@
 import "server-only";
 import SCIMMY from "scimmy";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groupMembers, groups, scimUsers, sessions, users } from "@/db/schema";
 import type { RequestMeta } from "@/lib/http";
@@ -90,7 +90,7 @@ export async function listScimGroups(c: Ctx, filterText: string | null, page: Pa
   const where = [scopeOf(c.actor.organizationId)];
   if (exact?.attribute === "displayName") where.push(eq(groups.name, exact.value));
   else if (exact?.attribute === "externalId") where.push(eq(groups.externalId, exact.value));
-  else if (exact?.attribute === "id") where.push(isUuid(exact.value) ? eq(groups.id, exact.value) : eq(groups.name, "\u0001never"));
+  else if (exact?.attribute === "id") where.push(isUuid(exact.value) ? eq(groups.id, exact.value) : sql`false`);
   const rows = await c.db
     .select({ id: groups.id, name: groups.name, externalId: groups.externalId, createdAt: groups.createdAt })
     .from(groups)
