@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as GroupRoute from "@/app/api/scim/v2/Groups/[id]/route";
@@ -13,9 +14,11 @@ import { validateSessionToken } from "@/lib/auth";
 import { consume, policies, resetRateLimitsForTests } from "@/lib/ratelimit";
 import { addGroupMember, saveGroup } from "@/lib/rbac";
 import { mapDirectoryGroup, revokeScimToken } from "@/lib/scim";
+import { addSshKey } from "@/lib/sftp";
+import { checkKeyAccess } from "@/lib/sftp/authenticate";
 import { expectAudited } from "@/tests/audit";
 import { stubEnv } from "@/tests/env";
-import { makeSession, makeUser, roleIdOf } from "@/tests/factories";
+import { makeSession, makeSteppedUpSession, makeUser, roleIdOf } from "@/tests/factories";
 import { GROUP_SCHEMA, orgWithScimToken, PATCH_SCHEMA, scimCall, scimUserBody } from "./scim-test-support";
 
 const db = () => getDb();
@@ -363,3 +366,34 @@ describe("SCIM under concurrency", () => {
     for (const r of results.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ scimType: "uniqueness" });
   });
 });
+
+/** An ed25519 key as OpenSSH prints it, and its wire form (what an SFTP client offers). */
+function ed25519Key() {
+  const { publicKey } = generateKeyPairSync("ed25519");
+  const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  const lenPrefixed = (b: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const wire = Buffer.concat([lenPrefixed(Buffer.from("ssh-ed25519")), lenPrefixed(raw)]);
+  return { openssh: `ssh-ed25519 ${wire.toString("base64")} scim-test`, wire };
+}
+
+describe("SCIM deactivation and SFTP", () => {
+  it("V7.4.2 a member the directory deactivates can no longer open SFTP with their key", async () => {
+    const o = await orgWithScimToken();
+    const accountant = await makeUser({ organizationId: o.organizationId, role: "accountant" });
+    const ctx = (await validateSessionToken(db(), (await makeSteppedUpSession(accountant.user.id, o.organizationId)).token))!;
+    const key = ed25519Key();
+    await addSshKey(db(), ctx, o.meta, { name: "laptop", publicKey: key.openssh });
+    const attempt = () => checkKeyAccess(db(), { username: o.organizationId, algo: "ssh-ed25519", data: key.wire, ip: "198.51.100.30" });
+    expect((await attempt()).ok).toBe(true);
+
+    await provision(o.token, accountant.email);
+    const res = await scimCall(UserRoute.PATCH, { token: o.token, method: "PATCH", params: { id: accountant.user.id }, body: { schemas: [PATCH_SCHEMA], Operations: [{ op: "replace", path: "active", value: false }] } });
+    expect(res.status).toBe(200);
+    expect(await attempt()).toMatchObject({ ok: false, reason: "membership suspended" });
+  });
+});
+
