@@ -6,7 +6,7 @@ import * as UserRoute from "@/app/api/scim/v2/Users/[id]/route";
 import * as UsersRoute from "@/app/api/scim/v2/Users/route";
 import { getDb } from "@/db";
 import { groupMembers, groups, memberships } from "@/db/schema";
-import { orgWithScimToken } from "@/lib/scim/scim-test-support";
+import { orgWithScimToken } from "@/tests/scim";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { stubEnv } from "@/tests/env";
 import { expectAudited } from "@/tests/audit";

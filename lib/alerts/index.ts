@@ -8,7 +8,7 @@ import { ensureDeliveryWorker } from "./worker";
 export type { AlertSeverity } from "@/db/schema/alerts";
 export { raiseAlert, listAlerts, acknowledgeAlert, type RaiseAlertInput, type RaisedAlert, type AlertRow } from "./raise";
 export { recordSystemSignal, resetSystemSignals } from "./system-signals";
-export { deliverDueWebhooks, queueAuditStream, enqueueAlertDeliveries, backoffMs, MAX_ATTEMPTS, type DeliveryRun, type Sender } from "./delivery";
+export { deliverDueWebhooks, queueAuditStream, enqueueAlertDeliveries, enqueueAuditAnchorRecords, backoffMs, MAX_ATTEMPTS, type AuditAnchorRecord, type DeliveryRun, type Sender } from "./delivery";
 export { settleAlertWork } from "./pending";
 export { ensureDeliveryWorker } from "./worker";
 export { signWebhookPayload, verifyWebhookSignature, SIGNATURE_HEADER, DELIVERY_HEADER, EVENT_HEADER } from "./signature";
@@ -18,3 +18,7 @@ export async function onAuditRecorded(db: Database, event: StoredAuditEvent): Pr
   ensureDeliveryWorker();
   await evaluateRules(db, event);
 }
+export { alertSettingsFormSchema, getAlertSettings, saveAlertSettings } from "./settings";
+export { ORGANIZATION_RULES, ORGANIZATION_RULE_KEYS } from "./thresholds";
+export { createWebhook, deleteWebhook, getWebhookWithHistory, listWebhooks, sendTestWebhook, webhookInputSchema } from "./webhooks";
+export { WEBHOOK_KINDS } from "@/db/schema/alerts";

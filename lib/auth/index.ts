@@ -36,7 +36,12 @@ export { hasSecondFactor, signIn, INVALID_CREDENTIALS, type SignInResult } from 
 export { signUp } from "./sign-up";
 export { resendVerification, verifyEmail } from "./email-verification";
 export { requestPasswordReset, resetPassword, INVALID_RESET_LINK } from "./password-reset";
+export { changePassword, SAME_PASSWORD } from "./change-password";
+export { confirmCurrentPassword, WRONG_CURRENT_PASSWORD } from "./current-password";
 export { hashPassword, passwordProblem, verifyPassword, PASSWORD_MIN, PASSWORD_MAX } from "./password";
 export { mfaPendingCookieName, sessionCookieName } from "./cookie";
 export * from "./schemas";
 export { describeDevice } from "./device";
+export { recordAccountEvent } from "./audit";
+export { signInAfterUnlock } from "./sign-in";
+export { serializeClearedMfaPendingCookie, serializeClearedSessionCookie, serializeMfaPendingCookie, serializeSessionCookie } from "./cookie";

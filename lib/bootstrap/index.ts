@@ -2,6 +2,7 @@ import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
+import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
@@ -42,6 +43,8 @@ export async function bootstrap(): Promise<void> {
   await ensureSandboxInstitutions(handle.db);
   await recoverInterruptedWork(handle.db);
   startSyncScheduler();
+  // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
+  startAuditAnchorTimer();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }

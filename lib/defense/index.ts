@@ -11,3 +11,6 @@ export { recordSignInSuccess } from "./success";
 export { accountStatus, ipBlockedUntil, unknownAddressStatus, type AccountStatus } from "./status";
 export { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE, INVALID_UNLOCK_LINK } from "./messages";
 export { pruneAuthFailures } from "./prune";
+export { adminUnlockAccount, listBlockedIps, listDefendedMembers, memberDefenseState } from "./admin";
+export { requestUnlockLink, unlockWithToken } from "./unlock";
+export type { DefendedAccount } from "./admin";

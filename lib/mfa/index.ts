@@ -4,6 +4,7 @@ export { completeMfaSignIn, completeStepUp } from "./completion";
 export { factorSummary, type FactorSummary } from "./factors";
 export { countMfaFailure, recordMfaEvent, type MfaEvent, type MfaEventContext, type MfaMethod } from "./hooks";
 export { hasRecentMfa, requireRecentMfa, stepUpWindowMs } from "./step-up";
+export { requireReauthentication, ENTER_PASSWORD_TO_CONFIRM } from "./reauthenticate";
 export { matchTotpStep, totpQrDataUri, totpStatus, totpStepAt, totpUri, startTotpEnrolment, cancelTotpEnrolment, confirmTotpEnrolment, verifyTotp, removeTotp, type TotpStatus } from "./totp";
 export { ensureRecoveryCodes, normaliseRecoveryCode, recoveryCodesLeft, regenerateRecoveryCodes, spendRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
 export { INVALID_RECOVERY_CODE, INVALID_TOTP_CODE, mfaEventContext, verifySecondFactorCode, type SecondFactorCode, type VerifyPurpose } from "./verify-code";

@@ -1,8 +1,7 @@
 import "server-only";
 import { getDb, type Database } from "@/db";
 import { recordAudit, auditRequestFields } from "@/lib/audit";
-import { requestMetaFrom, readBodyLimited, type RequestMeta } from "@/lib/http";
-import { findTextFault } from "@/lib/http/boundary-text";
+import { findTextFault, requestMetaFrom, readBodyLimited, type RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import type { ScimActor } from "./audit";
 import { scimError, scimErrorResponse } from "./errors";

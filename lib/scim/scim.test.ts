@@ -19,7 +19,7 @@ import { checkKeyAccess } from "@/lib/sftp/authenticate";
 import { expectAudited } from "@/tests/audit";
 import { stubEnv } from "@/tests/env";
 import { makeSession, makeSteppedUpSession, makeUser, roleIdOf } from "@/tests/factories";
-import { GROUP_SCHEMA, orgWithScimToken, PATCH_SCHEMA, scimCall, scimUserBody } from "./scim-test-support";
+import { GROUP_SCHEMA, orgWithScimToken, PATCH_SCHEMA, scimCall, scimUserBody } from "@/tests/scim";
 
 const db = () => getDb();
 const email = () => `scim-${crypto.randomUUID()}@example.test`;

@@ -2,13 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/gate";
+import { confirmSchema } from "@/lib/http";
 import { createScimToken, mapDirectoryGroup, revokeScimToken, scimTokenInputSchema } from "@/lib/scim";
 
-export const createScimTokenAction = formAction({ auth: true, permission: "security:manage", schema: scimTokenInputSchema }, async (input, { session, meta }) => {
-  const { token } = await createScimToken(getDb(), session, input, meta);
+export const createScimTokenAction = formAction({ auth: true, permission: "security:manage", schema: scimTokenInputSchema }, async (input, { session, meta, db }) => {
+  const { token } = await createScimToken(db, session, input, meta);
   revalidatePath("/admin/scim");
   // The one time the token leaves the server: the form shows it until the page is left.
   return { ok: true, message: "SCIM token created. Copy it into your identity provider now: it is not shown again.", values: { scimBearer: token } };
@@ -16,8 +15,8 @@ export const createScimTokenAction = formAction({ auth: true, permission: "secur
 
 export const revokeScimTokenAction = formAction(
   { auth: true, permission: "security:manage", schema: z.object({ tokenId: z.uuid({ error: "Unknown token." }), confirm: confirmSchema }) },
-  async ({ tokenId }, { session, meta }) => {
-    await revokeScimToken(getDb(), session, tokenId, meta);
+  async ({ tokenId }, { session, meta, db }) => {
+    await revokeScimToken(db, session, tokenId, meta);
     revalidatePath("/admin/scim");
     return { ok: true, message: "Token revoked. The identity provider's next request with it is refused." };
   },
@@ -32,8 +31,8 @@ export const mapDirectoryGroupAction = formAction(
       roleId: z.union([z.literal("none"), z.uuid({ error: "Choose a role from the list." })], { error: "Choose a role from the list." }),
     }),
   },
-  async ({ groupId, roleId }, { session, meta }) => {
-    await mapDirectoryGroup(getDb(), session, groupId, roleId === "none" ? null : roleId, meta);
+  async ({ groupId, roleId }, { session, meta, db }) => {
+    await mapDirectoryGroup(db, session, groupId, roleId === "none" ? null : roleId, meta);
     revalidatePath("/admin/scim");
     return { ok: true, message: roleId === "none" ? "The group now gives no role." : "Saved. The group's members get the role on their next request." };
   },

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { listRoles } from "@/lib/rbac";
 import { listDirectoryGroups, listScimTokens, scimBase } from "@/lib/scim";
 import { CreateScimTokenForm, MapGroupForm, RevokeScimTokenForm } from "./scim-forms";
@@ -12,8 +11,7 @@ export const metadata: Metadata = { title: "SCIM provisioning" };
 
 /** The organization's directory connection: tokens (security:manage, fresh second factor) and what each directory group is worth. */
 export default async function ScimPage() {
-  const ctx = await requirePagePermission("security:manage");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("security:manage");
   const [tokens, directoryGroups, roles] = await Promise.all([listScimTokens(db, ctx), listDirectoryGroups(db, ctx), listRoles(db, ctx)]);
   // The Owner role never comes from the directory (lib/scim/mappings.ts refuses it too).
   const mappable = inTreeOrder(roles).filter((r) => r.key !== "owner");
