@@ -16,11 +16,20 @@ const TEST_FILES = "\\.test\\.tsx?$|^(e2e|bench)/";
 
 /**
  * Second public faces, each named with its reason. Everything else under lib/<cap>/ is private to <cap>.
- * (none yet)
  */
-const SECOND_FACES = [];
+const SECOND_FACES = [
+  // The session cookie's names and serializers, for proxy.ts and route handlers: the credentials index
+  // pulls in the database and argon2, which the proxy must not load on every request.
+  "lib/credentials/cookie\\.ts",
+  // What proxy.ts (the middleware) needs from a capability, free of the database and of "server-only"
+  // modules, so the proxy bundle never loads the database client on a request.
+  "lib/(auth|firewall|gate|http|ratelimit)/edge\\.ts",
+  // Constants and helpers a client component may import: "use client" code must not pull in a
+  // server-only index.
+  "lib/(gate|http)/client\\.ts",
+];
 
-const PUBLIC_FACE = `^lib/[^/]+/(index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;
+const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;
 
 /**
  * The layers, bottom to top. A layer may import any layer below it and never one above it; inside a
@@ -53,8 +62,11 @@ const LAYERS = [
   },
   {
     name: "identity and access",
-    why: "sessions, roles and permissions, MFA, organizations, brute-force defense, the firewall",
-    caps: ["auth", "rbac", "mfa", "orgs", "defense", "firewall"],
+    why:
+      "bottom to top: the permission catalogue, credentials (passwords, tokens, session rows, the session context type, step-up), " +
+      "roles and permissions, the firewall, brute-force defense, auth (sign-in, the gate, the session query), MFA, organizations, " +
+      "SCIM provisioning (the organization's directory drives memberships, suspension and group roles)",
+    caps: ["permissions", "credentials", "rbac", "firewall", "defense", "auth", "mfa", "orgs", "scim"],
   },
   { name: "monitoring", why: "velocity rules hear recorded audit events and system signals through subscriptions", caps: ["alerts"] },
   {

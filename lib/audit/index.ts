@@ -2,6 +2,7 @@ import "server-only";
 /** The tamper-evident audit log: record MAC-chained events, anchor the heads outside the database, verify, prune with signed checkpoints. */
 export { AUDIT_ACTIONS, isAuditAction, type AuditAction, type AuditSeverity } from "./catalogue";
 export { recordAudit, type AuditEventInput, type AuditResult, type StoredAuditEvent } from "./record";
+export { subscribeToAnchorNotices, subscribeToAuditEvents, type AnchorListener, type AnchorNotice, type AuditListener } from "./listeners";
 export { AuditMetadataError, isSecretKey } from "./metadata";
 export { chainOf, GENESIS_HASH, PLATFORM_CHAIN, type AuditMetadata } from "./canonical";
 export { verifyChains, type ChainReport, type VerifyReport } from "./verify";

@@ -1,9 +1,10 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
 import { startAuditAnchorTimer } from "@/lib/audit";
+import { seedDemo } from "./seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
+import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
@@ -14,6 +15,8 @@ import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
   const config = env(); // throws with every bad variable named: a bad deploy stops here
+  // The alert rules hear every audit event from here on (lib/audit imports no listener).
+  listenToAuditEvents();
   const handle = getDbHandle();
   await runMigrations(handle);
   // Encrypted columns are read synchronously: every data key is unwrapped here, once.
@@ -77,3 +80,4 @@ async function startSftpBeside(host: string, port: number): Promise<void> {
     console.error(`  SFTP server not started on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+export { seedDemo, DEMO_OWNER_EMAIL } from "./seed";

@@ -22,4 +22,4 @@ export { firewallDecision, refreshFirewall } from "./cache";
 export type { FirewallDecision } from "./rule-set";
 export { normaliseCidr, ipMatchesCidr, CidrError } from "./cidr";
 export { createRuleAsAdmin, endRuleAsAdmin, firewallRuleFormSchema, listRulesAsAdmin } from "./manage";
-export { NETWORK_REFUSED_MESSAGES, isRefusalReason } from "./refusal";
+export { networkRefused, NETWORK_REFUSED_MESSAGES, isRefusalReason } from "./refusal";

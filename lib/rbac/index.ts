@@ -1,6 +1,6 @@
 import "server-only";
 export { authorize, can, type Authorizable, type TenantResource } from "./authorize";
-export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "./permissions";
+export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "@/lib/permissions";
 export { BUILT_IN_ROLES } from "./built-in-roles";
 export { createBuiltInRoles, createOrganizationWithOwner } from "./setup";
 export { loadRoleTree, type OrgRole } from "./tree-queries";
@@ -16,3 +16,4 @@ export { INVITATION_DAYS } from "./invitations";
 export { descendantsOf, effectiveRolePermissions, isAtOrAbove } from "./role-tree";
 export type { RoleNode } from "./role-tree";
 export { memberSearchSchema } from "./members";
+export { activeOrganizationIds } from "./active-organizations";
