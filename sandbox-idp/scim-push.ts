@@ -176,7 +176,8 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command line (also for a `npm run sandbox-idp -- push …` dispatcher): returns the exit code. */
+export async function runScimPushCli(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== "--");
   const url = option(args, "--url") ?? process.env.SCIM_URL ?? "http://localhost:3000/api/scim/v2";
   const token = option(args, "--token") ?? process.env.SCIM_TOKEN;
@@ -206,5 +207,5 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  void runScimPushCli(process.argv.slice(2)).then((code) => process.exit(code));
 }
