@@ -64,8 +64,9 @@ const LAYERS = [
     name: "identity and access",
     why:
       "bottom to top: the permission catalogue, credentials (passwords, tokens, session rows, the session context type, step-up), " +
-      "roles and permissions, the firewall, brute-force defense, auth (sign-in, the gate, the session query), MFA, organizations",
-    caps: ["permissions", "credentials", "rbac", "firewall", "defense", "auth", "mfa", "orgs"],
+      "roles and permissions, the firewall, brute-force defense, auth (sign-in, the gate, the session query), MFA, organizations, " +
+      "SCIM provisioning (the organization's directory drives memberships, suspension and group roles)",
+    caps: ["permissions", "credentials", "rbac", "firewall", "defense", "auth", "mfa", "orgs", "scim"],
   },
   { name: "monitoring", why: "velocity rules hear recorded audit events and system signals through subscriptions", caps: ["alerts"] },
   {

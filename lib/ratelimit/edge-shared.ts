@@ -1,7 +1,7 @@
 import "server-only";
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
-import { sha256Hex } from "@/lib/crypto/tokens";
+import { sha256Hex } from "@/lib/crypto";
 import { setSharedEdgeCounter, type EdgeDecision, type EdgePolicyName } from "./edge";
 import { effectivePolicy, policies } from "./policies";
 import { activeStore } from "./select-store";

@@ -4,9 +4,10 @@ export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "@/l
 export { BUILT_IN_ROLES } from "./built-in-roles";
 export { createBuiltInRoles, createOrganizationWithOwner } from "./setup";
 export { loadRoleTree, type OrgRole } from "./tree-queries";
-export { changeMemberRole, forcePasswordReset, getMembership, listMembers, reactivateMember, removeMember, revokeMemberSessions, suspendMember, MEMBERS_PAGE_SIZE } from "./members";
+export { assertCanGrantRoles } from "./rules";
+export { applyReactivation, applySuspension, changeMemberRole, forcePasswordReset, getMembership, listMembers, reactivateMember, removeMember, revokeMemberSessions, suspendMember, MEMBERS_PAGE_SIZE } from "./members";
 export { createRole, deleteRole, listRoles, roleInputSchema, updateRole } from "./roles";
-export { addGroupMember, deleteGroup, groupInputSchema, listGroups, removeGroupMember, saveGroup } from "./groups";
+export { addGroupMember, deleteGroup, DIRECTORY_MANAGED_GROUP, groupInputSchema, listGroups, removeGroupMember, saveGroup } from "./groups";
 export { explainMemberPermissions } from "./effective";
 export { acceptInvitation, describeInvitation, inviteMember, inviteSchema, listPendingInvitations, revokeInvitation, INVALID_INVITATION } from "./invitations";
 export { listMemberOptions } from "./member-options";

@@ -18,6 +18,15 @@ type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").slice(0, 400);
 
 function actorOf(e: AuditEventView) {
+  // The organization's directory (lib/scim) acts through a token, not a person: name the token.
+  if (!e.actorUserId && e.metadata.actorKind === "scim") {
+    return (
+      <>
+        Directory (SCIM)
+        {typeof e.metadata.scimClient === "string" ? <span className="block text-xs text-slate-600">token “{e.metadata.scimClient}”</span> : null}
+      </>
+    );
+  }
   if (!e.actorUserId) return <span className="text-slate-500">System</span>;
   if (!e.actorEmail) return <span className="font-mono text-xs">{e.actorUserId}</span>;
   return (
@@ -110,6 +119,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                     <td className="p-2">{actorOf(e)}</td>
                     <th scope="row" className="p-2 text-left font-normal">
                       {e.description}
+                      {typeof e.metadata.reason === "string" ? <span className="block text-xs text-slate-700">Why: {e.metadata.reason}</span> : null}
                       <code className="block font-mono text-xs text-slate-600">{e.action}</code>
                     </th>
                     <td className="p-2">

@@ -36,6 +36,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
                 <Link href={`/admin/groups/${g.id}`} className="font-semibold text-blue-800 underline">
                   {g.name}
                 </Link>
+                {g.directoryManaged ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">From your directory</span> : null}
                 {g.description ? <p className="mt-1 text-slate-600">{g.description}</p> : null}
                 <p className="mt-2">
                   <span className="text-slate-600">Roles: </span>
