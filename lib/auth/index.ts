@@ -32,7 +32,7 @@ export {
   type SessionContext,
   type SessionStage,
 } from "./session";
-export { hasSecondFactor, signIn, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
+export { hasSecondFactor, signIn, signInWithSso, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
 export { signUp } from "./sign-up";
 export { resendVerification, verifyEmail } from "./email-verification";
 export { requestPasswordReset, resetPassword, INVALID_RESET_LINK } from "./password-reset";

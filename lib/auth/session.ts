@@ -49,7 +49,7 @@ function limits() {
 
 export async function createSession(
   db: Database,
-  input: { userId: string; organizationId: string; stage?: SessionStage; mfaVerified?: boolean } & Meta,
+  input: { userId: string; organizationId: string; stage?: SessionStage; mfaVerified?: boolean; viaSso?: boolean } & Meta,
 ): Promise<{ token: string; sessionId: string }> {
   const token = randomToken();
   const id = sha256Hex(token);
@@ -66,6 +66,7 @@ export async function createSession(
     userAgent: input.userAgent,
     mfaPending: pending,
     mfaVerifiedAt: input.mfaVerified ? t : null,
+    viaSso: input.viaSso ?? false,
   });
   return { token, sessionId: id };
 }

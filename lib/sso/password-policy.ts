@@ -1,0 +1,34 @@
+import "server-only";
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { Database } from "@/db";
+import { memberships, organizationDomains, roles, ssoConnections } from "@/db/schema";
+
+/**
+ * What a password sign-in must know about single sign-on for this address: the organization that
+ * verified its domain and turned SSO on, whether SSO is required, and whether its owners keep a
+ * break-glass password sign-in. Imports nothing from lib/auth (which calls it).
+ */
+export async function passwordSignInPolicy(
+  db: Database,
+  email: string,
+): Promise<{ organizationId: string; ssoRequired: boolean; breakGlassOwners: boolean } | null> {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return null;
+  const domain = email.slice(at + 1).toLowerCase();
+  const [row] = await db
+    .select({ organizationId: ssoConnections.organizationId, ssoRequired: ssoConnections.ssoRequired, breakGlassOwners: ssoConnections.breakGlassOwners })
+    .from(organizationDomains)
+    .innerJoin(ssoConnections, eq(ssoConnections.organizationId, organizationDomains.organizationId))
+    .where(and(eq(organizationDomains.domain, domain), isNotNull(organizationDomains.verifiedAt), eq(ssoConnections.enabled, true)));
+  return row ?? null;
+}
+
+/** An active owner of the organization: the break-glass sign-in is theirs only. */
+export async function isActiveOwner(db: Database, userId: string, organizationId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ key: roles.key })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId), eq(memberships.status, "active")));
+  return row?.key === "owner";
+}
