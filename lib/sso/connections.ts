@@ -87,7 +87,7 @@ export async function saveConnection(db: Database, ctx: SessionContext, input: z
         .values({ organizationId: ctx.organization.id, kind: input.kind, issuer, clientId: input.clientId, clientSecret: secret!, defaultRoleId: await memberRoleId(tx, ctx.organization.id) })
         .returning()) as [SsoConnection];
     }
-    await audit(tx, ctx, "sso.connection_saved", row.id, { issuer, clientId: input.clientId, kind: input.kind, secretChanged: Boolean(secret), created: !existing });
+    await audit(tx, ctx, "sso.connection_saved", row.id, { issuer, clientId: input.clientId, kind: input.kind, rotated: Boolean(secret), created: !existing });
     return row;
   });
 }
