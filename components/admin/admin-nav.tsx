@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Authorizable } from "@/lib/rbac/authorize";
 import type { Permission } from "@/lib/rbac/permissions";
 
-export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense";
+export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "sso" | "domains";
 
 /** Each tab names the permission its page declares (requirePagePermission), so nobody sees a tab that answers 403. */
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -13,6 +13,8 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/alerts", label: "Alerts", permission: "audit:read" },
   { href: "/admin/firewall", label: "Firewall", permission: "security:manage" },
+  { href: "/admin/sso", label: "Single sign-on", permission: "security:manage" },
+  { href: "/admin/domains", label: "Domains", permission: "security:manage" },
   { href: "/admin/defense", label: "Defense", permission: "members:manage" },
 ];
 
