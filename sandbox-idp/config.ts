@@ -23,5 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxIdpO
     appOrigins: list(env.SANDBOX_IDP_APP_ORIGINS).length ? list(env.SANDBOX_IDP_APP_ORIGINS) : ["http://localhost:3000"],
     amr: list(env.SANDBOX_IDP_AMR).length ? list(env.SANDBOX_IDP_AMR) : ["pwd"],
     adminToken: env.SANDBOX_IDP_ADMIN_TOKEN || "sandbox-idp-admin-dev",
+    domain: env.SANDBOX_IDP_DOMAIN || undefined,
   };
 }
