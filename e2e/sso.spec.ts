@@ -16,7 +16,7 @@ async function signInAtIdp(page: Page, email: string) {
 test.describe("single sign-on with the sandbox identity provider", () => {
   test.describe.configure({ mode: "serial", timeout: 180_000 });
 
-  test("V6.8.1 V6.3.3 owner sets up SSO and a verified domain; a member signs in by SSO (JIT); SSO required refuses their password; the break-glass owner gets in", async ({ browser, signedInWithTotp }) => {
+  test("V6.8.1 V6.8.4 V6.3.3 owner sets up SSO and a verified domain; a member signs in by SSO (JIT); SSO required refuses their password; the break-glass owner gets in", async ({ browser, signedInWithTotp }) => {
     // An owner whose address is on the organization's own domain (so SSO required applies to it too).
     const owner: Identity = { name: "Olive Owner", organizationName: `SSO Org ${Date.now().toString(36)}`, email: `owner@${SSO_DOMAIN}`, password: GOOD_PASSWORD };
     const ctx0 = await browser.newContext();

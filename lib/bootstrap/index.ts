@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
 import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
+import { startDomainRecheck } from "@/lib/sso";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -42,6 +43,7 @@ export async function bootstrap(): Promise<void> {
   await ensureSandboxInstitutions(handle.db);
   await recoverInterruptedWork(handle.db);
   startSyncScheduler();
+  startDomainRecheck();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }
