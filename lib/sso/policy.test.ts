@@ -105,5 +105,7 @@ describe("the SSO connection, its test round trip and the SSO-required policy", 
     ).rejects.toThrow(/cannot start as owners/);
     await saveSsoPolicy(db, setup.ctx, { mfaMode: "chargekeep", acceptedAmr: "mfa", acceptedAcr: "", jitEnabled: true, defaultRoleId: await roleIdOf(orgId, "member"), ssoRequired: false, breakGlassOwners: true });
     expect(await passwordSignIn(memberEmail)).toMatchObject({ ok: true });
+    // SSO on but not required: a failed password on such an address offers the SSO button.
+    expect(await signIn(db, { email: memberEmail, password: "wrong password entirely", ip: "203.0.113.9", userAgent: "vitest" })).toMatchObject({ code: "invalid_credentials", ssoAvailable: true });
   });
 });

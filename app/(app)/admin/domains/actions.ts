@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { confirmSchema } from "@/components/admin/form-schemas";
 import { getDb } from "@/db";
 import { formAction } from "@/lib/http/action";
 import { addDomain, domainInputSchema, removeDomain, verifyDomain } from "@/lib/sso";
@@ -20,7 +21,7 @@ export const verifyDomainAction = formAction({ auth: true, permission: "security
   return check.ok ? { ok: true, message: "Domain verified." } : { ok: false, message: check.message };
 });
 
-export const removeDomainAction = formAction({ auth: true, permission: "security:manage", schema: idSchema }, async ({ domainId }, { session }) => {
+export const removeDomainAction = formAction({ auth: true, permission: "security:manage", schema: idSchema.extend({ confirm: confirmSchema }) }, async ({ domainId }, { session }) => {
   await removeDomain(getDb(), session, domainId);
   revalidatePath("/admin/domains");
   return { ok: true, message: "Domain removed." };

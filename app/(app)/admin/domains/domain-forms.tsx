@@ -17,12 +17,30 @@ export function AddDomainForm({ action }: { action: Action }) {
   );
 }
 
-export function DomainButton({ action, domainId, label, variant }: { action: Action; domainId: string; label: string; variant?: "primary" | "danger" | "secondary" }) {
+export function DomainButton({
+  action,
+  domainId,
+  label,
+  variant,
+  confirm,
+}: {
+  action: Action;
+  domainId: string;
+  label: string;
+  variant?: "primary" | "danger" | "secondary";
+  /** A destructive action's "Yes, …" checkbox. */
+  confirm?: string;
+}) {
   const [state, run] = useActionState(action, undefined);
   return (
     <form action={run}>
       <FormMessage state={state} />
       <input type="hidden" name="domainId" value={domainId} />
+      {confirm ? (
+        <label className="mb-2 block text-sm">
+          <input type="checkbox" name="confirm" /> {confirm}
+        </label>
+      ) : null}
       <SubmitButton variant={variant}>{label}</SubmitButton>
     </form>
   );

@@ -41,7 +41,7 @@ export default async function DomainsPage() {
                 {d.lastCheckResult && d.lastCheckResult !== "ok" ? <p className="mt-1 text-red-800">{d.lastCheckResult}</p> : null}
                 <div className="mt-3 flex gap-2">
                   <DomainButton action={verifyDomainAction} domainId={d.id} label="Verify" />
-                  <DomainButton action={removeDomainAction} domainId={d.id} label="Remove" variant="danger" />
+                  <DomainButton action={removeDomainAction} domainId={d.id} label="Remove" variant="danger" confirm={`Yes, remove ${d.domain} (single sign-on and "SSO required" stop applying to it)`} />
                 </div>
               </li>
             );

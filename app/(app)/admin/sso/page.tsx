@@ -28,6 +28,11 @@ export default async function SsoAdminPage({ searchParams }: { searchParams: Pro
       <p className="mb-6 text-sm text-slate-600">
         Members of {ctx.organization.name} on your verified domains sign in with your identity provider (OpenID Connect). Changes ask for your second factor.
       </p>
+      {env().NODE_ENV !== "production" ? (
+        <p className="mb-4 text-sm text-slate-600">
+          Development: the sandbox identity provider answers at <code>{env().SANDBOX_IDP_URL}</code> (client <code>chargekeep-sso</code>, README &quot;Try it locally&quot;).
+        </p>
+      ) : null}
       {params.test === "ok" ? (
         <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
           The test sign-in succeeded.
