@@ -83,6 +83,24 @@ describe("single sign-on through Auth.js and the sandbox IdP", () => {
     }
   });
 
+  it("V6.8.4 V6.3.3 under an MFA-everyone policy, IdP MFA the organization accepts counts as enrolled; without it the member must enrol their own factor", async () => {
+    const db = getDb();
+    const { organizationMfaPolicies } = await import("@/db/schema");
+    await db.insert(organizationMfaPolicies).values({ organizationId: setup.owner.organizationId, policy: "all", graceDays: 0, since: new Date(Date.now() - 86_400_000) });
+    await db.update(ssoConnections).set({ mfaMode: "idp", acceptedAmr: "mfa" }).where(eq(ssoConnections.id, setup.connection.id));
+    try {
+      const withMfa = new SsoBrowser();
+      await signInBySso(withMfa, { email: emailOf(idp, "bob"), mfa: true });
+      expect((await validateSessionToken(db, sessionCookie(withMfa)!))!.mfa).toMatchObject({ required: true, mustEnrol: false });
+      const without = new SsoBrowser();
+      await signInBySso(without, { email: emailOf(idp, "bob") });
+      expect((await validateSessionToken(db, sessionCookie(without)!))!.mfa).toMatchObject({ required: true, mustEnrol: true, verifiedAt: null });
+    } finally {
+      await db.delete(organizationMfaPolicies).where(eq(organizationMfaPolicies.organizationId, setup.owner.organizationId));
+      await db.update(ssoConnections).set({ mfaMode: "chargekeep" }).where(eq(ssoConnections.id, setup.connection.id));
+    }
+  });
+
   it("V6.8.1 a suspended member is refused at the IdP's return, with the reason audited", async () => {
     const db = getDb();
     const email = emailOf(idp, "dave");
