@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { BASE_URL, E2E_PORT, OUTBOX_DIR_REL, PGLITE_DIR_REL } from "./e2e/support/paths";
 import { appSandboxEnv, sandboxBankCommand, sandboxBankEnv, SANDBOX_BANK_URLS } from "./e2e/support/sandbox-bank";
+import { appIdpEnv, sandboxIdpCommand, sandboxIdpEnv, SANDBOX_IDP_URL } from "./e2e/support/sandbox-idp";
 
 /**
  * End-to-end suite against the PRODUCTION build in .next-e2e (built beforehand by the test script:
@@ -36,6 +37,8 @@ const serverEnv: Record<string, string> = {
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   // The sandbox bank started below (e2e/support/sandbox-bank.ts), offered as Northwind and Harbor.
   ...appSandboxEnv,
+  // The sandbox identity provider's local DNS server answers the domain checks (e2e/support/sandbox-idp.ts).
+  ...appIdpEnv,
 };
 
 export default defineConfig({
@@ -79,6 +82,17 @@ export default defineConfig({
       command: sandboxBankCommand,
       url: `${SANDBOX_BANK_URLS.northwind}/.well-known/openid-configuration`,
       env: sandboxBankEnv,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+    {
+      // The sandbox identity provider (single sign-on) and its local DNS server.
+      command: sandboxIdpCommand,
+      url: `${SANDBOX_IDP_URL}/.well-known/openid-configuration`,
+      env: sandboxIdpEnv,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "pipe",

@@ -16,6 +16,8 @@ export default defineConfig({
     // PostgreSQL pass of `npm test` (DATABASE_URL set) and are left out, not skipped, on PGlite.
     exclude: ["node_modules/**", "e2e/**", ".next*/**", "sandbox-bank/node_modules/**", ...(process.env.DATABASE_URL ? [] : ["**/*.postgres.test.ts"])],
     setupFiles: ["tests/setup.ts"],
+    // next-auth imports "next/server" without an extension, which Node's ESM loader refuses: let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
     globalSetup: ["tests/global-setup.ts"],
     pool: "forks",
     isolate: false,

@@ -73,6 +73,14 @@ export function FormMessage({ state }: { state?: FormState }) {
     <p role={state.ok || state.fieldErrors ? "status" : "alert"} className={`mb-4 rounded-md px-3 py-2 text-sm ${state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-800"}`}>
       {state.message}
       {state.mfa === "step_up" ? <StepUpLink /> : null}
+      {state.sso ? (
+        <>
+          {" "}
+          <a className="font-semibold underline" href={`/sign-in/sso${state.values?.email ? `?email=${encodeURIComponent(state.values.email)}` : ""}`}>
+            Sign in with SSO
+          </a>
+        </>
+      ) : null}
       {state.mfa === "enrol" ? (
         <>
           {" "}

@@ -3,7 +3,8 @@
  * applied on boot, the demo organization seeded (its owner's password printed once), mail to the
  * dev outbox (/dev/outbox), a MASTER_KEY generated into .env.local on first run, the sandbox bank
  * (sandbox-bank/, two institutions on ports 4010 and 4011) in a child process beside the app, and the
- * SFTP server (port 2222) inside the app's process.
+ * SFTP server (port 2222) inside the app's process, and the sandbox identity provider (sandbox-idp/,
+ * port 4020, with a local DNS server on 5320/udp).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -50,9 +51,29 @@ function startSandboxBank(): void {
   for (const signal of ["SIGINT", "SIGTERM", "exit"] as const) process.once(signal, () => child.kill("SIGTERM"));
 }
 
+/**
+ * The sandbox identity provider (single sign-on) and its local DNS server, beside the app: it gets
+ * only SANDBOX_IDP_* variables. The app asks that DNS server when an owner verifies a domain.
+ */
+function startSandboxIdp(): void {
+  const own = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("SANDBOX_IDP_")));
+  const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  own.SANDBOX_IDP_APP_ORIGINS ??= new URL(appUrl).origin;
+  process.env.DOMAIN_DNS_SERVERS ??= `127.0.0.1:${own.SANDBOX_IDP_DNS_PORT ?? 5320}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox-idp/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", ...own } as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  child.on("exit", (code) => {
+    if (code) console.log(`  The sandbox identity provider stopped (exit ${code}); SSO to it will fail until it runs (npm run sandbox-idp).`);
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "exit"] as const) process.once(signal, () => child.kill("SIGTERM"));
+}
+
 mkdirSync(".data", { recursive: true });
 ensureDevMasterKey();
 process.env.SEED_DEMO ??= "true";
 startSandboxBank();
+startSandboxIdp();
 process.argv.push("--dev");
 await import("./server");

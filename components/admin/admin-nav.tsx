@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Authorizable, Permission } from "@/lib/rbac";
 
-export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "scim";
+export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "scim" | "sso" | "domains";
 
 /** Each tab names the permission its page declares (requirePagePermission), so nobody sees a tab that answers 403. */
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -12,6 +12,8 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/alerts", label: "Alerts", permission: "audit:read" },
   { href: "/admin/firewall", label: "Firewall", permission: "security:manage" },
+  { href: "/admin/sso", label: "Single sign-on", permission: "security:manage" },
+  { href: "/admin/domains", label: "Domains", permission: "security:manage" },
   { href: "/admin/defense", label: "Defense", permission: "members:manage" },
   { href: "/admin/scim", label: "SCIM", permission: "security:manage" },
 ];

@@ -68,6 +68,8 @@ export const sessions = pgTable(
     mfaPending: boolean("mfa_pending").notNull().default(false),
     /** Last successful second factor (sign-in or step-up); sensitive actions want it recent. */
     mfaVerifiedAt: timestamp("mfa_verified_at", { withTimezone: true }),
+    /** Opened by single sign-on (lib/sso): "SSO required" ends the sessions that were not. */
+    viaSso: boolean("via_sso").notNull().default(false),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

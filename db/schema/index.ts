@@ -11,3 +11,4 @@ export * from "./banking";
 export * from "./backup";
 export * from "./sftp";
 export * from "./scim";
+export * from "./sso";

@@ -97,6 +97,18 @@ export const AUDIT_ACTIONS = {
   "scim.group_updated": action("Directory changed a group or its members (SCIM)", "notice"),
   "scim.group_deleted": action("Directory deleted a group (SCIM)", "notice"),
   "scim.group_mapping_changed": action("Mapped a directory group to roles", "warning"),
+  "sso.connection_saved": action("Saved the single sign-on connection (identity provider)", "warning"),
+  "sso.connection_tested": action("Tested the single sign-on connection", "notice"),
+  "sso.connection_enabled": action("Turned single sign-on on", "warning"),
+  "sso.connection_disabled": action("Turned single sign-on off", "warning"),
+  "sso.policy_changed": action("Changed the single sign-on policy (MFA, just-in-time members, SSO required)", "warning"),
+  "sso.member_provisioned": action("Added a member just in time at their first single sign-on", "notice"),
+  "sso.identity_linked": action("Linked an identity provider account to a member", "notice"),
+  "sso.password_sessions_ended": action("Ended password sessions because single sign-on became required", "warning"),
+  "domain.added": action("Claimed an e-mail domain", "notice"),
+  "domain.verified": action("Verified an e-mail domain by DNS", "warning"),
+  "domain.verification_failed": action("An e-mail domain's DNS check failed", "notice"),
+  "domain.removed": action("Removed an e-mail domain", "warning"),
 } as const satisfies Record<string, { description: string; severity: Severity }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

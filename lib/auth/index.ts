@@ -34,7 +34,7 @@ export {
   type SessionContext,
   type SessionStage,
 } from "@/lib/credentials";
-export { hasSecondFactor, signIn, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
+export { hasSecondFactor, signIn, signInWithSso, INVALID_CREDENTIALS, type SignInResult } from "./sign-in";
 export { signUp } from "./sign-up";
 export { resendVerification, verifyEmail } from "./email-verification";
 export { requestPasswordReset, resetPassword, INVALID_RESET_LINK } from "./password-reset";
@@ -60,3 +60,4 @@ export { confirmCurrentPassword, WRONG_CURRENT_PASSWORD } from "./current-passwo
 export { recordAccountEvent } from "./audit";
 export { signInAfterUnlock } from "./sign-in";
 export { serializeClearedMfaPendingCookie, serializeClearedSessionCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/credentials";
+export { isActiveOwner, passwordSignInPolicy, SSO_REQUIRED_MESSAGE } from "./sso-policy";

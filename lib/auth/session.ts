@@ -60,7 +60,9 @@ export async function validateSessionToken(db: Database, token: string, stage: S
              u.email, u.name, u.is_operator, m.role_id, r.name as role_name, r.key as role_key,
              o.name as organization_name,
              (exists (select 1 from totp_factors tf where tf.user_id = s.user_id and tf.confirmed_at is not null)
-               or exists (select 1 from webauthn_credentials wc where wc.user_id = s.user_id)) as mfa_enrolled,
+               or exists (select 1 from webauthn_credentials wc where wc.user_id = s.user_id)
+               -- single sign-on whose IdP MFA the organization accepts (lib/sso): the second factor is the IdP's
+               or (s.via_sso and s.mfa_verified_at is not null)) as mfa_enrolled,
              p.policy as mfa_policy, p.since as mfa_policy_since, p.grace_days as mfa_grace_days
       from sessions s
       join users u on u.id = s.user_id

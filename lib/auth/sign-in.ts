@@ -17,15 +17,19 @@ import {
   NETWORK_BLOCKED_MESSAGE,
   SUSPENDED_MESSAGE,
 } from "@/lib/defense";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
+import { isActiveOwner, passwordSignInPolicy, SSO_REQUIRED_MESSAGE } from "./sso-policy";
 import { recordAccountEvent } from "./audit";
 import { createSession, dummyPasswordHash, pruneExpiredSessions, revokeSessionByToken, verifyPassword } from "@/lib/credentials";
 
 export type SignInResult =
   /** mfaRequired: the token is an MFA-pending session; it goes in the pending cookie, not the session one. */
   | { ok: true; token: string; userId: string; mfaRequired: boolean }
-  | { ok: false; code: "invalid_credentials"; message: string }
+  /** ssoAvailable: the address's organization signs in with its identity provider (the form shows the button). */
+  | { ok: false; code: "invalid_credentials"; message: string; ssoAvailable?: boolean }
+  /** The organization requires single sign-on for this address (lib/sso); break-glass owners excepted. */
+  | { ok: false; code: "sso_required"; message: string }
   | { ok: false; code: "email_unverified"; message: string; userId: string; email: string }
   | { ok: false; code: "no_organization"; message: string }
   | { ok: false; code: "suspended"; message: string }
@@ -78,11 +82,22 @@ export async function signIn(
   }
 
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  const sso = await passwordSignInPolicy(db, input.email);
+  if (sso?.ssoRequired) {
+    // Only an owner's password + second factor still opens (break-glass, when the organization keeps it).
+    // A wrong password and "not allowed" get the same sentence, so it never confirms a password.
+    const breakGlass = Boolean(user?.passwordHash && valid && sso.breakGlassOwners && (await isActiveOwner(db, user.id, sso.organizationId)) && (await hasSecondFactor(db, user.id)));
+    if (!breakGlass) {
+      if (!valid) await recordAuthFailure(db, { userId: user?.id ?? null, kind: "password", meta, emailHash });
+      await auditFailure(db, meta, user?.id ?? null, "sso_required");
+      return { ok: false, code: "sso_required", message: SSO_REQUIRED_MESSAGE };
+    }
+  }
   if (!user || !user.passwordHash || !valid) {
     // An unknown e-mail counts against the network address and its own phantom lock; the answer is the same either way.
     await recordAuthFailure(db, { userId: user?.id ?? null, kind: "password", meta, emailHash });
     await auditFailure(db, meta, user?.id ?? null, user ? "wrong_password" : "unknown_email");
-    return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS };
+    return { ok: false, code: "invalid_credentials", message: INVALID_CREDENTIALS, ...(sso ? { ssoAvailable: true } : {}) };
   }
   if (!user.emailVerifiedAt) {
     return {
@@ -105,12 +120,23 @@ export type ProvenSignInResult = Extract<SignInResult, { ok: true }> | Extract<S
  */
 async function openSignedInSession(
   db: Database,
-  input: { userId: string; ip: string | null; userAgent: string | null; previousToken?: string; meta: RequestMeta; method: "password" | "unlock_link" },
+  input: {
+    userId: string;
+    ip: string | null;
+    userAgent: string | null;
+    previousToken?: string;
+    meta: RequestMeta;
+    method: "password" | "unlock_link" | "sso";
+    /** SSO: the session is for the organization whose identity provider signed the person in. */
+    organizationId?: string;
+    /** SSO: the identity provider's MFA counts (lib/sso checked amr/acr against the organization's accepted values). */
+    idpMfa?: boolean;
+  },
 ): Promise<ProvenSignInResult> {
   const all = await db
     .select({ organizationId: memberships.organizationId, status: memberships.status })
     .from(memberships)
-    .where(eq(memberships.userId, input.userId))
+    .where(input.organizationId ? and(eq(memberships.userId, input.userId), eq(memberships.organizationId, input.organizationId)) : eq(memberships.userId, input.userId))
     .orderBy(asc(memberships.createdAt));
   const membership = all.find((m) => m.status === "active");
   if (!membership) {
@@ -121,20 +147,23 @@ async function openSignedInSession(
   await db.update(users).set({ lastSignInAt: now() }).where(eq(users.id, input.userId));
   await revokeSessionByToken(db, input.previousToken);
   await pruneExpiredSessions(db, input.userId);
-  const mfaRequired = await hasSecondFactor(db, input.userId);
+  // The identity provider's second factor stands in for ours when the organization accepts it.
+  const mfaRequired = !input.idpMfa && (await hasSecondFactor(db, input.userId));
   const { token } = await createSession(db, {
     userId: input.userId,
     organizationId: membership.organizationId,
     ip: input.ip,
     userAgent: input.userAgent,
     stage: mfaRequired ? "mfa_pending" : "full",
+    mfaVerified: Boolean(input.idpMfa),
+    viaSso: input.method === "sso",
   });
   if (!mfaRequired) {
     // A full session: the sign-in is complete. (With a second factor, lib/mfa does both after it.)
     await recordSignInSuccess(db, input.userId);
     await recordAccountEvent(
       db,
-      { action: "auth.sign_in", userId: input.userId, organizationId: membership.organizationId, metadata: { method: input.method, secondFactor: false } },
+      { action: "auth.sign_in", userId: input.userId, organizationId: membership.organizationId, metadata: { method: input.method, secondFactor: Boolean(input.idpMfa), ...(input.idpMfa ? { idpMfa: true } : {}) } },
       input.meta,
     );
   }
@@ -149,6 +178,28 @@ async function openSignedInSession(
  */
 export async function signInAfterUnlock(db: Database, input: { userId: string; meta: RequestMeta; previousToken?: string }): Promise<ProvenSignInResult> {
   return openSignedInSession(db, { userId: input.userId, ip: input.meta.ip, userAgent: input.meta.userAgent, previousToken: input.previousToken, meta: input.meta, method: "unlock_link" });
+}
+
+/**
+ * The rest of a single sign-on (lib/sso): the identity provider proved the person, lib/sso matched
+ * them by (organization, issuer, subject) and spent the browser-bound ticket. From here it is an
+ * ordinary sign-in into that organization: new session id, previous one revoked, MFA stage unless
+ * the provider's MFA counts, the same audit event and alert feed.
+ */
+export async function signInWithSso(
+  db: Database,
+  input: { userId: string; organizationId: string; idpMfa: boolean; meta: RequestMeta; previousToken?: string },
+): Promise<ProvenSignInResult> {
+  return openSignedInSession(db, {
+    userId: input.userId,
+    organizationId: input.organizationId,
+    idpMfa: input.idpMfa,
+    ip: input.meta.ip,
+    userAgent: input.meta.userAgent,
+    previousToken: input.previousToken,
+    meta: input.meta,
+    method: "sso",
+  });
 }
 
 /**

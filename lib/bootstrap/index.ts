@@ -13,6 +13,7 @@ import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
 import { markInterruptedSyncs } from "@/lib/sync";
 import { startBackgroundWork } from "@/lib/workers";
+import { startDomainRecheck } from "@/lib/sso";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -55,6 +56,8 @@ export async function bootstrap(): Promise<void> {
   if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
   // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
   startAuditAnchorTimer();
+  // Verified e-mail domains are checked again daily (lib/sso).
+  startDomainRecheck();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }

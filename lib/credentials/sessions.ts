@@ -20,7 +20,7 @@ export function sessionLimits() {
 
 export async function createSession(
   db: Database,
-  input: { userId: string; organizationId: string; stage?: SessionStage; mfaVerified?: boolean } & Meta,
+  input: { userId: string; organizationId: string; stage?: SessionStage; mfaVerified?: boolean; viaSso?: boolean } & Meta,
 ): Promise<{ token: string; sessionId: string }> {
   const token = randomToken();
   const id = sha256Hex(token);
@@ -37,6 +37,7 @@ export async function createSession(
     userAgent: input.userAgent,
     mfaPending: pending,
     mfaVerifiedAt: input.mfaVerified ? t : null,
+    viaSso: input.viaSso ?? false,
   });
   return { token, sessionId: id };
 }

@@ -101,6 +101,11 @@ export const envSchema = z
     /** Address the sandbox institutions' issuers run on (the README's start command starts them). */
     SANDBOX_BANK_URL_NORTHWIND: z.url().default("http://127.0.0.1:4010"),
     SANDBOX_BANK_URL_HARBOR: z.url().default("http://127.0.0.1:4011"),
+    // Single sign-on and verified domains (lib/sso, README "Single sign-on").
+    /** DNS servers for the domain TXT check, comma-separated host:port (default: the system's resolver). */
+    DOMAIN_DNS_SERVERS: emptyAsUnset(z.string().regex(/^[\w.:\[\],-]+$/, "host:port pairs separated by commas")),
+    /** The sandbox identity provider's issuer (sandbox-idp/), shown as a suggestion on the SSO page in development. */
+    SANDBOX_IDP_URL: z.url().default("http://127.0.0.1:4020"),
     /** Scheduled sync: each active connection at most this often. */
     BANK_SYNC_INTERVAL_MINUTES: positiveInt(60),
     /** "off": no in-process sync scheduler (use /api/cron/sync from a scheduler). */

@@ -19,6 +19,8 @@ export type FormState = {
   values?: Record<string, string>;
   /** The action wants a fresh second factor ("step_up") or an enrolled one ("enrol") first. */
   mfa?: "step_up" | "enrol";
+  /** The person's organization signs in with its identity provider: the form offers "Sign in with SSO". */
+  sso?: boolean;
 };
 
 /** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public. */

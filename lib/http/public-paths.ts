@@ -19,6 +19,9 @@ const PUBLIC_EXACT = new Set([
   "/api/auth/sign-in",
   "/api/auth/passkey/options", // passwordless sign-in (WebAuthn): added by the WebAuthn work, see its report
   "/api/auth/passkey/verify",
+  "/sign-in/sso", // single sign-on (lib/sso): the work e-mail form, its start, the IdP's return and the ticket's completion
+  "/api/auth/sso/start",
+  "/api/auth/sso/complete",
   "/.well-known/security.txt",
   "/security.txt",
   "/robots.txt",
@@ -33,7 +36,7 @@ const PUBLIC_EXACT = new Set([
  */
 export const BEARER_TOKEN_PREFIX = "/api/scim/v2/";
 
-const PUBLIC_PREFIXES = ["/_next/", BEARER_TOKEN_PREFIX];
+const PUBLIC_PREFIXES = ["/_next/", BEARER_TOKEN_PREFIX, "/api/auth/sso/callback/"];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));

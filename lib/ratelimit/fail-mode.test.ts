@@ -74,10 +74,10 @@ describe("rate limiting when the store is down", () => {
     const store = new UpstashStore({ kind: "redis", redis: hanging, prefix: "ck:rl:test", timeoutMs: 50 });
     await expect(store.limit("mfa-verify-session", policies["mfa-verify-session"], "h")).rejects.toThrow(/timed out/);
   });
-  it("V16.5.2 Redis down: sign-in, sign-up, password reset, MFA, bank connects and SFTP sign-in fail closed; reading, contact, exports and sync requests fail open", async () => {
+  it("V16.5.2 Redis down: sign-in, sign-up, password reset, MFA, bank connects, SFTP sign-in and SCIM token guesses fail closed; reading, contact, exports, sync requests and a valid SCIM token's provisioning fail open", async () => {
     stubEnv({ ...noRedis, REDIS_URL: "redis://127.0.0.1:1" });
-    const closed = ["sign-in-ip", "sign-in-account", "passkey-sign-in-ip", "sign-up-ip", "password-reset-ip", "password-reset-account", "mfa-verify-session", "mfa-verify-user", "mfa-enrol-user", "bank-connect-user", "sftp-auth-ip", "sftp-auth-key"] as const;
-    const open = ["global-ip", "api-ip", "contact-ip", "export-user", "recovery-email-user", "bank-sync-user"] as const;
+    const closed = ["sign-in-ip", "sign-in-account", "passkey-sign-in-ip", "sso-start-ip", "sign-up-ip", "password-reset-ip", "password-reset-account", "mfa-verify-session", "mfa-verify-user", "mfa-enrol-user", "bank-connect-user", "sftp-auth-ip", "sftp-auth-key", "scim-auth-ip"] as const;
+    const open = ["global-ip", "api-ip", "contact-ip", "export-user", "recovery-email-user", "bank-sync-user", "scim-token"] as const;
     for (const name of closed) {
       expect(policies[name].failMode, name).toBe("closed");
       expect(await consume(name, randomUUID()), name).toMatchObject({ success: false, degraded: true });

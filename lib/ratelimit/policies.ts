@@ -29,6 +29,7 @@ export const policies = {
   "sign-in-ip": { limit: 20, window: "5 m", failMode: "closed", perIp: true, message: "Too many sign-in attempts from this network." },
   "sign-in-account": { limit: 10, window: "15 m", failMode: "closed", message: "Too many sign-in attempts for this account." },
   "passkey-sign-in-ip": { limit: 30, window: "5 m", failMode: "closed", perIp: true, message: "Too many sign-in attempts from this network." },
+  "sso-start-ip": { limit: 30, window: "5 m", failMode: "closed", perIp: true, message: "Too many single sign-on attempts from this network." },
   "sign-up-ip": { limit: 5, window: "1 h", failMode: "closed", perIp: true, message: "Too many new accounts from this network." },
   "password-reset-ip": { limit: 10, window: "1 h", failMode: "closed", perIp: true, message: "Too many password reset requests from this network." },
   "password-reset-account": { limit: 3, window: "1 h", failMode: "closed", message: "Too many password reset requests for this address." },

@@ -18,6 +18,10 @@ const PUBLIC_ROUTES = new Set([
   "/api/auth/sign-in",
   "/api/auth/passkey/options",
   "/api/auth/passkey/verify",
+  // Single sign-on (lib/sso): start, the identity provider's return (sample id), the ticket's completion.
+  "/api/auth/sso/start",
+  `/api/auth/sso/callback/${"0".repeat(64)}`,
+  "/api/auth/sso/complete",
   "/.well-known/security.txt",
 ]);
 const PUBLIC_ACTIONS = new Set(["signInAction", "signUpAction", "verifyEmailAction", "forgotPasswordAction", "resetPasswordAction", "contactAction", "signOutAction", "joinWithNewAccountAction", "unlockAccountWithLinkAction", "requestUnlockLinkAction"]);

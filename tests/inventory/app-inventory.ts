@@ -55,4 +55,5 @@ export const PUBLIC_PAGES = new Set([
   "/invite",
   "/network-refused",
   "/unlock",
+  "/sign-in/sso",
 ]);

@@ -19,7 +19,8 @@ export const signInAction = formAction(
     });
     if (!result.ok) {
       if (result.code === "email_unverified") await resendVerification(db, result.userId, result.email);
-      return { ok: false, message: result.message, values: { email: input.email } };
+      const sso = result.code === "sso_required" || (result.code === "invalid_credentials" && Boolean(result.ssoAvailable));
+      return { ok: false, message: result.message, values: { email: input.email }, ...(sso ? { sso: true } : {}) };
     }
     // A half-finished earlier sign-in in this browser dies with this one.
     await revokeSessionByToken(db, (await cookies()).get(mfaPendingCookieName())?.value);

@@ -32,6 +32,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       ) : null}
       <SignInForm next={params.next} />
       <PasskeySignInButton next={params.next} />
+      <a href="/sign-in/sso" className="mt-3 block w-full rounded-md border border-slate-300 px-4 py-2 text-center text-sm font-medium text-slate-800 hover:bg-slate-100">
+        Sign in with SSO
+      </a>
       <div className="mt-6 flex justify-between text-sm">
         <Link href="/forgot-password" className="text-blue-700 underline">
           Forgot your password?
