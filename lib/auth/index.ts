@@ -2,6 +2,7 @@ import "server-only";
 export {
   clearMfaPendingCookie,
   clearSessionCookie,
+  currentPathname,
   currentSessionToken,
   getMfaPendingSession,
   getSession,
@@ -42,3 +43,4 @@ export { hashPassword, passwordProblem, verifyPassword, PASSWORD_MIN, PASSWORD_M
 export { mfaPendingCookieName, sessionCookieName } from "./cookie";
 export * from "./schemas";
 export { describeDevice } from "./device";
+export { denialCode, recordDeniedAccess, resetDeniedAccessForTests, DENIED_REPEAT_MS, type DeniedWhere } from "./denied";

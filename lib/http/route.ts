@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
+import { getDb } from "@/db";
+import { recordDeniedAccess, requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
 import { serializeSessionCookie, sessionCookieName } from "@/lib/auth/cookie";
 import { isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
@@ -47,8 +48,9 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
 ) {
   const wrapped = async (req: Request, routeCtx?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const meta = requestMetaFrom(req.headers);
+    let session: SessionContext | null = null;
     try {
-      let session =
+      session =
         options.auth === "mfa_pending"
           ? await requireMfaPendingSessionFromRequest(req)
           : options.auth
@@ -71,6 +73,8 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
       if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
       return response;
     } catch (e) {
+      // A signed-in request refused (permission, step-up, another organization's id, a limit): recorded, deduplicated.
+      if (session) await recordDeniedAccess(getDb(), session, e, { route: `${req.method} ${new URL(req.url).pathname}`, permission: options.permission ?? null }, meta);
       return errorResponse(e, meta.requestId);
     }
   };
