@@ -1,18 +1,30 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
+// The database-free faces (lib/<cap>/edge.ts): the proxy never loads the session query or the database.
+import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/edge";
 import { env } from "@/lib/env";
-import { firewallDecision } from "@/lib/firewall/cache";
-import { formatSize, MAX_REQUEST_BODY_BYTES, readStreamLimited } from "@/lib/http/body";
-import { urlFault } from "@/lib/http/boundary-text";
-import { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "@/lib/http/page-post";
-import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
-import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
-import { databaseOutageRefusal } from "@/lib/http/unavailable";
-import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
-import { hitEdgeLimit, type EdgeDecision } from "@/lib/ratelimit/edge";
-import { policies } from "@/lib/ratelimit/policies";
-import { refusalResponse, wantsHtml, type Refusal } from "@/lib/ratelimit/refusal-page";
-import { waitSentence } from "@/lib/ratelimit/wait-sentence";
+import { firewallDecision } from "@/lib/firewall/edge";
+import {
+  ACTION_BODY_CUT_OFF,
+  ACTION_BODY_TOO_LARGE,
+  buildCsp,
+  clientIpFrom,
+  formatSize,
+  forwardedProto,
+  isForeignOrigin,
+  isMfaPendingPath,
+  isPublicPath,
+  MAX_ACTION_BODY_BYTES,
+  MAX_REQUEST_BODY_BYTES,
+  pagePostBodyFault,
+  pagePostHeaderFault,
+  readStreamLimited,
+  SAFE_METHODS,
+  staticSecurityHeaders,
+  urlFault,
+  type PostRefusal,
+} from "@/lib/http/edge";
+import { databaseOutageRefusal } from "@/lib/gate/edge";
+import { hitEdgeLimit, policies, refusalResponse, waitSentence, wantsHtml, type EdgeDecision, type Refusal } from "@/lib/ratelimit/edge";
 
 /**
  * The app's middleware (Next 16 calls it proxy.ts; it runs on the Node.js runtime, in the server's

@@ -29,8 +29,9 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   Object.assign(process.env, { PGLITE_DIR: pgliteDir, MAIL_OUTBOX_DIR: path.join(OUTPUT_DIR, "bench-outbox-direct") });
   const { openDatabase } = await import("../db/client");
   const { runMigrations } = await import("../db/migrate");
-  const { seedDemo } = await import("../db/seed");
-  const { createSession, validateSessionToken } = await import("../lib/auth/session");
+  const { seedDemo } = await import("../lib/bootstrap/seed");
+  const { createSession } = await import("../lib/credentials");
+  const { validateSessionToken } = await import("../lib/auth/session");
   const { users, memberships } = await import("../db/schema");
   const { eq } = await import("drizzle-orm");
 

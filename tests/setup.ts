@@ -30,6 +30,8 @@ beforeAll(async () => {
     await loadKeyring(handle.db);
   })();
   await g[MIGRATED];
+  // The alert rules hear audit events through a subscription, as lib/bootstrap wires it at server start.
+  (await import("@/lib/alerts")).listenToAuditEvents();
 }, 180_000); // a PGlite cold start and every migration: seconds on a quiet machine, minutes on a very busy one
 
 afterEach(async () => {

@@ -4,16 +4,16 @@ import { rowsOf, type Database } from "@/db";
 import { alertSettings, totpFactors, users, webauthnCredentials } from "@/db/schema";
 import type { AlertSeverity } from "@/db/schema/alerts";
 import type { StoredAuditEvent } from "@/lib/audit";
-import { deviceKey } from "@/lib/auth/device";
-import { activeOrganizationIds } from "@/lib/orgs/active";
+import { deviceKey } from "@/lib/credentials";
+import { activeOrganizationIds } from "@/lib/rbac";
 import { loadRoleTree } from "@/lib/rbac/tree-queries";
 import { effectiveRolePermissions, isAtOrAbove } from "@/lib/rbac/role-tree";
 import { raiseAlert } from "./raise";
 import { effectiveRules, type EffectiveRule, type OrganizationRule } from "./thresholds";
 
 /**
- * The velocity rules, evaluated right after each audit event is written (recordAudit calls
- * onAuditRecorded, in a savepoint when inside a transaction). Windows are counted in audit_events
+ * The velocity rules, evaluated right after each audit event is written (recordAudit calls its
+ * subscribers, these through listenToAuditEvents, in a savepoint inside a transaction). Windows are counted in audit_events
  * itself, through the indexes the log already has (organization + actor / ip / action, then
  * created_at), so there is no second copy of the data to keep in step. The current event is
  * already in the table and counts.
@@ -135,7 +135,7 @@ async function failedSignIns(c: Ctx) {
   );
 }
 
-export { deviceKey } from "@/lib/auth/device";
+export { deviceKey } from "@/lib/credentials";
 
 async function newSignInSource(c: Ctx) {
   const { event } = c;

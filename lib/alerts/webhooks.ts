@@ -13,7 +13,7 @@ import { isProduction } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
-import { requireRecentMfa } from "@/lib/mfa/step-up";
+import { requireRecentMfa } from "@/lib/credentials";
 import { authorize } from "@/lib/rbac/authorize";
 import { deliverDueWebhooks, enqueueTestDelivery, type Sender } from "./delivery";
 import { ensureDeliveryWorker } from "./worker";

@@ -54,6 +54,8 @@ export const AUDIT_ACTIONS = {
   "firewall.rule_removed": action("Removed a network rule", "warning"),
   "audit.exported": action("Exported the audit log", "notice"),
   "audit.pruned": action("Pruned old audit events", "warning"),
+  "audit.key_rotated": action("Added a new audit MAC key", "notice"),
+  "audit.rollback_acknowledged": action("Accepted a rollback of the audit log (a restore done on purpose)", "critical"),
   "alert.raised": action("Alert raised", "warning"),
   "alert.acknowledged": action("Acknowledged an alert"),
   "webhook.created": action("Added a webhook", "warning"),

@@ -10,7 +10,7 @@ import { makeSession, makeUser } from "@/tests/factories";
 import { mailsTo } from "@/tests/outbox";
 import { changePassword, SAME_PASSWORD } from "./change-password";
 import { WRONG_CURRENT_PASSWORD } from "./current-password";
-import { verifyPassword } from "./password";
+import { verifyPassword } from "@/lib/credentials";
 import { validateSessionToken } from "./session";
 import { signIn } from "./sign-in";
 

@@ -3,12 +3,11 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users } from "@/db/schema";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import { hashPassword, passwordProblem, revokeOtherSessions, verifyPassword, type SessionContext } from "@/lib/credentials";
+import type { RequestMeta } from "@/lib/http";
 import { passwordChangedMail, sendMail } from "@/lib/mail";
 import { recordAccountEvent } from "./audit";
 import { confirmCurrentPassword } from "./current-password";
-import { hashPassword, passwordProblem, verifyPassword } from "./password";
-import { revokeOtherSessions, type SessionContext } from "./session";
 
 export const SAME_PASSWORD = "Choose a password different from your current one.";
 

@@ -2,17 +2,13 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users } from "@/db/schema";
-import { sha256Hex } from "@/lib/crypto/tokens";
-// By path, as sign-in.ts does: keeps lib/auth's import graph free of lib/mfa.
-import { lockedMessage, SUSPENDED_MESSAGE } from "@/lib/defense/messages";
-import { recordAuthFailure } from "@/lib/defense/record-failure";
-import { accountStatus } from "@/lib/defense/status";
+import { verifyPassword, type SessionContext } from "@/lib/credentials";
+import { sha256Hex } from "@/lib/crypto";
+import { accountStatus, lockedMessage, recordAuthFailure, SUSPENDED_MESSAGE } from "@/lib/defense";
 import { AppError, badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import { recordAccountEvent } from "./audit";
-import { verifyPassword } from "./password";
-import type { SessionContext } from "./session";
 
 export const WRONG_CURRENT_PASSWORD = "That is not your current password.";
 

@@ -3,10 +3,10 @@ import type { Database } from "@/db";
 import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { isAppError } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { consume } from "@/lib/ratelimit";
-import { isTenantMismatch } from "@/lib/rbac/authorize";
-import type { SessionContext } from "./session";
+import { isTenantMismatch } from "@/lib/rbac";
+import type { SessionContext } from "@/lib/credentials";
 
 /** Where a refusal happened: `GET /api/x`, `action /admin/roles`, `page /admin/audit`; never a query string. */
 export type DeniedWhere = { route: string; permission: string | null };

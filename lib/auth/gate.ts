@@ -6,14 +6,20 @@ import { getDb } from "@/db";
 import { asDatabaseUnavailable } from "@/db/errors";
 import { env } from "@/lib/env";
 import { AppError, forbidden as pageForbidden, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
-import { ensureFirewallLoaded, firewallDecision } from "@/lib/firewall";
-import { networkRefused } from "@/lib/firewall/refusal";
+import { ensureFirewallLoaded, firewallDecision, networkRefused } from "@/lib/firewall";
 import { clientIpFrom } from "@/lib/http/client-ip";
-import { requestMetaFrom } from "@/lib/http/request-meta";
-import type { Permission } from "@/lib/rbac/permissions";
-import { mfaPendingCookieName, sessionCookieName, sessionCookieOptions } from "./cookie";
+import { requestMetaFrom } from "@/lib/http";
+import {
+  mfaPendingCookieName,
+  rotateCurrentSession,
+  sessionCookieName,
+  sessionCookieOptions,
+  setSessionCookie,
+  type SessionContext,
+} from "@/lib/credentials";
+import type { Permission } from "@/lib/permissions";
 import { recordDeniedAccess } from "./denied";
-import { rotateSession, validateSessionToken, type SessionContext } from "./session";
+import { validateSessionToken } from "./session";
 
 /**
  * The one gate. Pages, server actions and route handlers all come through here; nothing else
@@ -64,16 +70,6 @@ export async function requireSession(options: GateOptions = {}): Promise<Session
   const rotated = await rotateCurrentSession(ctx);
   await setSessionCookie(rotated.token);
   return rotated.ctx;
-}
-
-/**
- * Gives the request's session a new id (privileges changed). The caller delivers the token:
- * next/headers cookies in actions, a Set-Cookie header in route handlers.
- */
-export async function rotateCurrentSession(ctx: SessionContext): Promise<{ ctx: SessionContext; token: string }> {
-  const rotated = await rotateSession(getDb(), ctx.session.id);
-  if (!rotated) throw unauthenticated();
-  return { token: rotated.token, ctx: { ...ctx, session: { ...ctx.session, id: rotated.sessionId, rotationPending: false } } };
 }
 
 /**
@@ -172,10 +168,6 @@ export async function currentSessionToken(): Promise<string | undefined> {
 
 export function sessionTokenFromRequest(req: Request): string | undefined {
   return readCookie(req.headers.get("cookie"), sessionCookieName());
-}
-
-export async function setSessionCookie(token: string): Promise<void> {
-  (await cookies()).set(sessionCookieName(), token, sessionCookieOptions());
 }
 
 export async function clearSessionCookie(): Promise<void> {

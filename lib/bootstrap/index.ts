@@ -1,8 +1,10 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
+import { startAuditAnchorTimer } from "@/lib/audit";
+import { seedDemo } from "./seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
+import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
@@ -13,6 +15,8 @@ import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
   const config = env(); // throws with every bad variable named: a bad deploy stops here
+  // The alert rules hear every audit event from here on (lib/audit imports no listener).
+  listenToAuditEvents();
   const handle = getDbHandle();
   await runMigrations(handle);
   // Encrypted columns are read synchronously: every data key is unwrapped here, once.
@@ -42,6 +46,8 @@ export async function bootstrap(): Promise<void> {
   await ensureSandboxInstitutions(handle.db);
   await recoverInterruptedWork(handle.db);
   startSyncScheduler();
+  // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
+  startAuditAnchorTimer();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }
@@ -74,3 +80,4 @@ async function startSftpBeside(host: string, port: number): Promise<void> {
     console.error(`  SFTP server not started on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+export { seedDemo, DEMO_OWNER_EMAIL } from "./seed";

@@ -118,6 +118,8 @@ export const envSchema = z
     // Backups (lib/backup, README "Backups").
     /** Comma-separated locations, each written in full: directories ("file:" optional) and/or s3://bucket/prefix. */
     BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
+    /** Seconds between audit anchors (lib/audit: signed chain heads written to the backup targets and the SIEM stream) when something changed; 0 = no in-process timer. */
+    AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
     BACKUP_KEEP_DAILY: positiveInt(7),
     BACKUP_KEEP_WEEKLY: positiveInt(4),
     BACKUP_KEEP_MONTHLY: positiveInt(6),

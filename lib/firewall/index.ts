@@ -21,3 +21,5 @@ export {
 export { firewallDecision, refreshFirewall } from "./cache";
 export type { FirewallDecision } from "./rule-set";
 export { normaliseCidr, ipMatchesCidr, CidrError } from "./cidr";
+export { createRuleAsAdmin, endRuleAsAdmin, firewallRuleFormSchema, listRulesAsAdmin } from "./manage";
+export { networkRefused, NETWORK_REFUSED_MESSAGES, isRefusalReason } from "./refusal";

@@ -2,8 +2,8 @@ import "server-only";
 import type { Database } from "@/db";
 import { confirmCurrentPassword, type SessionContext } from "@/lib/auth";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { requireRecentMfa } from "./step-up";
+import { requireRecentMfa } from "@/lib/credentials";
+import type { RequestMeta } from "@/lib/http";
 
 export const ENTER_PASSWORD_TO_CONFIRM = "Enter your password to confirm it is you.";
 

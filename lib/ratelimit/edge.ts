@@ -28,3 +28,9 @@ export function hitEdgeLimit(name: EdgePolicyName, ip: string, ipMultiplier: num
 export function resetEdgeLimitsForTests(): void {
   holder[KEY]?.clear();
 }
+
+// This file is also lib/ratelimit's second public face, for proxy.ts and lib/http's database-outage
+// page (database-free; index.ts brings the shared stores).
+export { policies } from "./policies";
+export { refusalResponse, wantsHtml, type Refusal } from "./refusal-page";
+export { waitSentence } from "./wait-sentence";

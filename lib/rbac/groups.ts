@@ -4,7 +4,7 @@ import { z } from "zod";
 import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups, sessions, users } from "@/db/schema";
-import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
+import { markSessionsForRotation, type SessionContext } from "@/lib/credentials";
 import { badRequest, notFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";

@@ -1,6 +1,6 @@
 import "server-only";
-export { authorize, can, type Authorizable, type TenantResource } from "./authorize";
-export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "./permissions";
+export { authorize, can, isTenantMismatch, TenantMismatchError, type Authorizable, type TenantResource } from "./authorize";
+export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "@/lib/permissions";
 export { BUILT_IN_ROLES } from "./built-in-roles";
 export { createBuiltInRoles, createOrganizationWithOwner } from "./setup";
 export { loadRoleTree, type OrgRole } from "./tree-queries";
@@ -9,3 +9,10 @@ export { createRole, deleteRole, listRoles, roleInputSchema, updateRole } from "
 export { addGroupMember, deleteGroup, groupInputSchema, listGroups, removeGroupMember, saveGroup } from "./groups";
 export { explainMemberPermissions } from "./effective";
 export { acceptInvitation, describeInvitation, inviteMember, inviteSchema, listPendingInvitations, revokeInvitation, INVALID_INVITATION } from "./invitations";
+export { listMemberOptions } from "./member-options";
+export { rotateOwnSession } from "./own-session";
+export { INVITATION_DAYS } from "./invitations";
+export { descendantsOf, effectiveRolePermissions, isAtOrAbove } from "./role-tree";
+export type { RoleNode } from "./role-tree";
+export { memberSearchSchema } from "./members";
+export { activeOrganizationIds } from "./active-organizations";

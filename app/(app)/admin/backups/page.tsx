@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { backupStatusFor } from "@/lib/backup";
 import { OperatorBackups } from "./operator-view";
 import { OrganizationBackups } from "./organization-view";
@@ -14,8 +13,8 @@ export const dynamic = "force-dynamic";
  * decides, so the platform data never reaches a tenant's page).
  */
 export default async function BackupsPage() {
-  const ctx = await requirePagePermission("backups:read");
-  const data = await backupStatusFor(getDb(), ctx);
+  const { session: ctx, db } = await requirePagePermission("backups:read");
+  const data = await backupStatusFor(db, ctx);
   return (
     <section aria-labelledby="backups-title">
       <h1 id="backups-title" className="text-2xl font-semibold">

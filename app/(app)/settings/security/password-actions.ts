@@ -1,9 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "@/db";
 import { changePassword, changePasswordSchema } from "@/lib/auth";
-import { formAction } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { requireRecentMfa } from "@/lib/mfa";
 
 /**
@@ -11,9 +10,9 @@ import { requireRecentMfa } from "@/lib/mfa";
  * sensitive change; the current password is checked like a sign-in either way, so a session left
  * open on a shared computer cannot lock its owner out of the account.
  */
-export const changePasswordAction = formAction({ auth: true, schema: changePasswordSchema }, async ({ currentPassword, newPassword }, { session, meta }) => {
+export const changePasswordAction = formAction({ auth: true, schema: changePasswordSchema }, async ({ currentPassword, newPassword }, { session, meta, db }) => {
   if (session.mfa.enrolled) requireRecentMfa(session);
-  const { sessionsEnded } = await changePassword(getDb(), session, { currentPassword, newPassword, meta });
+  const { sessionsEnded } = await changePassword(db, session, { currentPassword, newPassword, meta });
   revalidatePath("/settings/sessions");
   const others = sessionsEnded === 1 ? "1 other session was" : `${sessionsEnded} other sessions were`;
   return { ok: true, message: `Your password was changed. ${others} signed out.` };

@@ -1,8 +1,7 @@
-import { getDb, getDbHandle } from "@/db";
-import { runScheduledBackup, sourceOf } from "@/lib/backup";
+import { currentBackupSource, runScheduledBackup } from "@/lib/backup";
 import { constantTimeEqual } from "@/lib/crypto";
 import { AppError, forbidden } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 /** A backup, its verifying restore and pruning take minutes on a large database. */
@@ -20,7 +19,7 @@ type Holder = { [RUNNING]?: boolean };
  * (long enough) CRON_SECRET the endpoint does not exist. Every step is recorded in backup_runs and
  * the audit log; the answer names the backup and each step's status, never a key or a path secret.
  */
-const run = route({ auth: false }, async ({ req }) => {
+const run = route({ auth: false }, async ({ req, db }) => {
   const secret = process.env.CRON_SECRET ?? "";
   if (secret.length < 32) throw new AppError("not_found", 404, "Not found.");
   const given = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
@@ -29,7 +28,7 @@ const run = route({ auth: false }, async ({ req }) => {
   if (holder[RUNNING]) throw new AppError("backup_running", 409, "A backup is already running.");
   holder[RUNNING] = true;
   try {
-    const result = await runScheduledBackup(getDb(), sourceOf(getDbHandle()), "cron");
+    const result = await runScheduledBackup(db, currentBackupSource(), "cron");
     return Response.json(
       {
         backup: { name: result.backup.name, status: result.backup.status, targets: result.backup.targets.map((t) => ({ location: t.location, ok: t.ok })) },

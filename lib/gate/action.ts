@@ -1,17 +1,14 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { getDb } from "@/db";
 import { currentPathname, recordDeniedAccess, requireMfaPendingSession, requireSession, type SessionContext } from "@/lib/auth";
+import { getDb, type Database } from "@/db";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
-import { authorize } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
-import { loggableError } from "./log";
-import { logDatabaseUnavailable } from "./unavailable";
-import { currentRequestMeta, type RequestMeta } from "./request-meta";
+import { authorize, type Permission } from "@/lib/rbac";
+import { currentRequestMeta, fieldErrorsOf, loggableError, type RequestMeta } from "@/lib/http";
 import { formInputFault } from "./form-input";
-import { fieldErrorsOf } from "./zod-errors";
+import { logDatabaseUnavailable } from "./unavailable";
 import { recordSystemSignal } from "@/lib/alerts";
 
 /** What every form's server action returns to useActionState. */
@@ -27,7 +24,11 @@ export type FormState = {
 /** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public. */
 type AuthMode = boolean | "mfa_pending";
 
-type Ctx<Auth extends AuthMode> = { session: Auth extends false ? null : SessionContext; meta: RequestMeta };
+/** `db`: app/ reaches the database only through what the gate hands over (docs/ARCHITECTURE.md). */
+type Ctx<Auth extends AuthMode> = { session: Auth extends false ? null : SessionContext; meta: RequestMeta; db: Database };
+
+/** What a signed-in action handler receives, for helpers it hands the whole context to. */
+export type ActionContext = Ctx<true>;
 
 const SECRET_FIELDS = /password|token|code|secret/i;
 
@@ -72,7 +73,7 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
       if (!parsed.success) {
         return { ok: false, message: "Some fields need attention.", fieldErrors: fieldErrorsOf(parsed.error), values: echoValues(form) };
       }
-      return (await handler(parsed.data, { session, meta } as Ctx<Auth>)) ?? { ok: true };
+      return (await handler(parsed.data, { session, meta, get db() { return getDb(); } } as Ctx<Auth>)) ?? { ok: true };
     } catch (e) {
       unstable_rethrow(e); // redirect() and notFound() are control flow, not errors
       // The database is away (db/errors.ts): say so and keep the form, so the person can send it again.

@@ -1,11 +1,8 @@
-import { getDb } from "@/db";
-import type { SessionContext } from "@/lib/auth";
-import { totpQrDataUri, totpStatus } from "@/lib/mfa";
+import { totpQrDataUri, type TotpStatus } from "@/lib/mfa";
 import { TotpPanel, type TotpPanelStatus } from "./totp-panel";
 
 /** Authenticator app on the security page: set up (QR code + manual key + first code), status, removal. */
-export async function TotpSection({ ctx }: { ctx: SessionContext }) {
-  const status = await totpStatus(getDb(), ctx.user);
+export async function TotpSection({ status }: { status: TotpStatus }) {
   const panel: TotpPanelStatus =
     status.state === "pending"
       ? { state: "pending", secret: status.secret, qrDataUri: await totpQrDataUri(status.uri) }

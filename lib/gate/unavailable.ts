@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isDatabaseKnownDown } from "@/db/availability";
 import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE_MESSAGE, databaseFailureKind } from "@/db/errors";
-import { refusalResponse, wantsHtml } from "@/lib/ratelimit/refusal-page";
+import { refusalResponse, wantsHtml } from "@/lib/ratelimit/edge";
 
 /**
  * 503 answers while the database is away (db/errors.ts decides what counts). No "server-only" and
@@ -18,7 +18,7 @@ export function logDatabaseUnavailable(requestId: string, e: unknown): void {
   console.warn(`[${requestId}] database unavailable (${databaseFailureKind(e)}${code ? ` ${code}` : ""}): answered 503`);
 }
 
-/** Route handlers (lib/http/route.ts): the JSON error shape every API answers with. */
+/** Route handlers (lib/gate/route.ts): the JSON error shape every API answers with. */
 export function databaseUnavailableResponse(requestId: string, e?: unknown): Response {
   logDatabaseUnavailable(requestId, e);
   return Response.json({ error: { code: "unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId } }, { status: 503, headers: RETRY_HEADERS });

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { verifyTotpSignInAction, verifyTotpStepUpAction } from "@/app/mfa/actions";
+import { verifyTotpSignInAction, verifyTotpStepUpAction } from "./actions";
 import { FormMessage, SubmitButton } from "@/components/form";
-import { TotpCodeField } from "./totp-code-field";
+import { TotpCodeField } from "@/components/mfa/totp-code-field";
 
 /** A code from the authenticator app, at sign-in (MFA-pending session) or for step-up (full session). */
 export function TotpVerifyForm({ purpose, next }: { purpose: "sign_in" | "step_up"; next: string }) {

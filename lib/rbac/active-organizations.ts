@@ -5,7 +5,7 @@ import { memberships } from "@/db/schema";
 
 /**
  * The organizations where the user is an active member. Its own file, importing only the database:
- * lib/defense and lib/alerts call it from below lib/auth, whose import graph must stay acyclic.
+ * lib/defense and lib/alerts call it (through lib/rbac) without importing lib/orgs or lib/auth.
  */
 export async function activeOrganizationIds(db: Database, userId: string): Promise<string[]> {
   const rows = await db

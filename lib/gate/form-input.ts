@@ -1,4 +1,4 @@
-import { findTextFault } from "./boundary-text";
+import { findTextFault } from "@/lib/http";
 import type { FormState } from "./action";
 
 /**

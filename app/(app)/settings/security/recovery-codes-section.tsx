@@ -1,17 +1,15 @@
-import { getDb } from "@/db";
-import type { SessionContext } from "@/lib/auth";
-import { RECOVERY_CODE_COUNT, recoveryCodesLeft } from "@/lib/mfa";
+import { RECOVERY_CODE_COUNT } from "@/lib/mfa";
 import { RecoveryCodesPanel } from "./recovery-codes-panel";
 
 /** Recovery codes on the security page: how many are left, and regeneration. */
-export async function RecoveryCodesSection({ ctx }: { ctx: SessionContext }) {
-  const left = await recoveryCodesLeft(getDb(), ctx.user.id);
+/** `left`: codes not yet used; `enrolled`: the member has a second factor. The page loads both. */
+export function RecoveryCodesSection({ left, enrolled }: { left: number; enrolled: boolean }) {
   return (
     <section aria-labelledby="recovery-title" className="mb-8 rounded-lg border border-slate-200 bg-white p-6">
       <h2 id="recovery-title" className="mb-3 text-lg font-semibold">
         Recovery codes
       </h2>
-      <RecoveryCodesPanel left={left} total={RECOVERY_CODE_COUNT} enrolled={ctx.mfa.enrolled} />
+      <RecoveryCodesPanel left={left} total={RECOVERY_CODE_COUNT} enrolled={enrolled} />
     </section>
   );
 }

@@ -1,13 +1,13 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { cancelTotpSetupAction, confirmTotpSetupAction, removeTotpAction, startTotpSetupAction } from "@/app/(app)/settings/security/totp-actions";
+import { cancelTotpSetupAction, confirmTotpSetupAction, removeTotpAction, startTotpSetupAction } from "./totp-actions";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { UtcTime } from "@/components/admin/utc-time";
 import { FormMessage, SubmitButton } from "@/components/form";
-import { RecoveryCodesList } from "./recovery-codes-list";
-import type { RecoveryCodesState } from "./recovery-codes-state";
-import { TotpCodeField } from "./totp-code-field";
+import { RecoveryCodesList } from "@/components/mfa/recovery-codes-list";
+import type { RecoveryCodesState } from "@/components/mfa/recovery-codes-state";
+import { TotpCodeField } from "@/components/mfa/totp-code-field";
 
 export type TotpPanelStatus =
   | { state: "off" }

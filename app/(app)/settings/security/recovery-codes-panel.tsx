@@ -1,11 +1,11 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { regenerateRecoveryCodesAction } from "@/app/(app)/settings/security/recovery-actions";
+import { regenerateRecoveryCodesAction } from "./recovery-actions";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { FormMessage, SubmitButton } from "@/components/form";
-import { RecoveryCodesList } from "./recovery-codes-list";
-import type { RecoveryCodesState } from "./recovery-codes-state";
+import { RecoveryCodesList } from "@/components/mfa/recovery-codes-list";
+import type { RecoveryCodesState } from "@/components/mfa/recovery-codes-state";
 
 /** How many recovery codes are left, and a fresh set on request (shown once, here). */
 export function RecoveryCodesPanel({ left, total, enrolled }: { left: number; total: number; enrolled: boolean }) {

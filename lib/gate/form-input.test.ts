@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { formAction } from "./action";
-import { NUL_MESSAGE } from "./boundary-text";
+import { NUL_MESSAGE } from "@/lib/http/boundary-text";
 
 const form = (values: Record<string, string>) => {
   const f = new FormData();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { verifyRecoveryCodeSignInAction, verifyRecoveryCodeStepUpAction } from "@/app/mfa/actions";
+import { verifyRecoveryCodeSignInAction, verifyRecoveryCodeStepUpAction } from "./actions";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 
 /** One of the ten recovery codes instead of the usual factor; each works once and the user is e-mailed. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type { SessionContext } from "@/lib/auth";
+import type { SessionContext } from "./context";
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { stepUpRequired } from "@/lib/errors";

@@ -1,11 +1,11 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { hashPassword } from "@/lib/auth/password";
-import { randomToken } from "@/lib/crypto";
+import type { Database } from "@/db";
+import { users } from "@/db/schema";
 import { now } from "@/lib/clock";
-import type { Database } from "./client";
-import { createOrganizationWithOwner } from "@/lib/rbac/setup";
-import { users } from "./schema";
+import { hashPassword } from "@/lib/credentials";
+import { randomToken } from "@/lib/crypto";
+import { createOrganizationWithOwner } from "@/lib/rbac";
 
 export const DEMO_OWNER_EMAIL = "owner@acme.example";
 

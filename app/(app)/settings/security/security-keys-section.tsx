@@ -1,13 +1,10 @@
-import { getDb } from "@/db";
 import { UtcTime } from "@/components/admin/utc-time";
-import type { SessionContext } from "@/lib/auth";
-import { listWebauthnCredentials } from "@/lib/mfa";
+import type { WebauthnCredentialSummary } from "@/lib/mfa";
 import { WebauthnCredentialList } from "./webauthn-credential-list";
-import { WebauthnRegisterForm } from "./webauthn-register-form";
+import { WebauthnRegisterForm } from "@/components/mfa/webauthn-register-form";
 
 /** Security keys and passkeys on the security page: the list (rename, remove) and adding one. */
-export async function SecurityKeysSection({ ctx }: { ctx: SessionContext }) {
-  const keys = await listWebauthnCredentials(getDb(), ctx.user.id);
+export function SecurityKeysSection({ keys }: { keys: WebauthnCredentialSummary[] }) {
   return (
     <section aria-labelledby="security-keys-title" className="mb-8 rounded-lg border border-slate-200 bg-white p-6">
       <h2 id="security-keys-title" className="mb-3 text-lg font-semibold">

@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { removeWebauthnCredentialAction, renameWebauthnCredentialAction } from "@/app/(app)/settings/security/webauthn-actions";
+import { removeWebauthnCredentialAction, renameWebauthnCredentialAction } from "./webauthn-actions";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { FormMessage, SubmitButton } from "@/components/form";
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 export type WebauthnCredentialItem = {
   id: string;

@@ -1,18 +1,12 @@
 import "server-only";
 import type { z } from "zod";
-import { getDb } from "@/db";
-import { recordDeniedAccess, requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, type SessionContext } from "@/lib/auth";
-import { serializeSessionCookie, sessionCookieName } from "@/lib/auth/cookie";
-import { isDatabaseUnavailable } from "@/db/errors";
+import { recordDeniedAccess, requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, serializeSessionCookie, sessionCookieName, type SessionContext } from "@/lib/auth";
+import { getDb, isDatabaseUnavailable, type Database } from "@/db";
 import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
-import { authorize } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
-import { readJsonBody, refuseMalformedBody } from "./body";
-import { loggableError } from "./log";
-import { requestMetaFrom, type RequestMeta } from "./request-meta";
+import { authorize, type Permission } from "@/lib/rbac";
+import { loggableError, parseOrThrow, readJsonBody, refuseMalformedBody, requestMetaFrom, type RequestMeta } from "@/lib/http";
 import { databaseUnavailableResponse } from "./unavailable";
-import { parseOrThrow } from "./zod-errors";
 import { recordSystemSignal } from "@/lib/alerts";
 
 /** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public, said out loud. */
@@ -23,6 +17,8 @@ type Ctx<Auth extends AuthMode, Body> = {
   meta: RequestMeta;
   params: Record<string, string | string[]>;
   session: Auth extends false ? null : SessionContext;
+  /** The database handle (opened on first use): app/ reaches the database only through what the gate hands over (docs/ARCHITECTURE.md). */
+  db: Database;
   body: Body;
 };
 
@@ -65,7 +61,7 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
       if (session && options.permission) authorize(session, options.permission);
       const body = options.body ? parseOrThrow(options.body, await readJsonBody(req, options.maxBodyBytes)) : await refuseMalformedBody(req, options.maxBodyBytes);
       const params = (await routeCtx?.params) ?? {};
-      const response = await handler({ req, meta, params, session, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
+      const response = await handler({ req, meta, params, session, get db() { return getDb(); }, body } as Ctx<Auth, S extends z.ZodType ? z.infer<S> : undefined>);
       // The handler may have set the session cookie itself (MFA completion): its token is the live one.
       const handlerSetSession = response.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=`));
       if (newToken && !handlerSetSession) response.headers.append("set-cookie", serializeSessionCookie(newToken));
