@@ -43,6 +43,12 @@ export async function proxy(request: NextRequest) {
 
   if (production && forwardedProto(request.headers, config.TRUST_PROXY) === "http") {
     const url = new URL(request.nextUrl.pathname + request.nextUrl.search, appOrigin.replace(/^http:/, "https:"));
+    // ASVS V4.1.2: only pages (people in a browser) are redirected. An API client that sent its
+    // credentials over plain HTTP gets an error, so it is fixed instead of silently followed.
+    if (pathname === "/api" || pathname.startsWith("/api/")) {
+      const message = `This API answers over HTTPS only. Send the request to ${url.origin} instead.`;
+      return withHeaders(NextResponse.json({ error: { code: "https_required", message } }, { status: 403 }), null, production);
+    }
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   "auth.password_changed": action("Changed the password", "notice"),
   "auth.email_verified": action("Confirmed the e-mail address"),
   "auth.organization_switched": action("Switched organization"),
+  "access.denied": action("Refused: no permission, another organization's item, network, second factor or rate limit", "notice"),
   "mfa.totp_enrolled": action("Turned on an authenticator app", "notice"),
   "mfa.totp_removed": action("Removed the authenticator app", "warning"),
   "mfa.webauthn_registered": action("Added a security key or passkey", "notice"),

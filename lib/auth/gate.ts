@@ -5,9 +5,10 @@ import { cache } from "react";
 import { getDb } from "@/db";
 import { asDatabaseUnavailable } from "@/db/errors";
 import { env } from "@/lib/env";
-import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
+import { AppError, forbidden as pageForbidden, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
 import { ensureFirewallLoaded, firewallDecision, networkRefused } from "@/lib/firewall";
 import { clientIpFrom } from "@/lib/http/client-ip";
+import { requestMetaFrom } from "@/lib/http";
 import {
   mfaPendingCookieName,
   rotateCurrentSession,
@@ -17,6 +18,7 @@ import {
   type SessionContext,
 } from "@/lib/credentials";
 import type { Permission } from "@/lib/permissions";
+import { recordDeniedAccess } from "./denied";
 import { validateSessionToken } from "./session";
 
 /**
@@ -60,9 +62,10 @@ export type GateOptions = { allowMustEnrol?: boolean };
 export async function requireSession(options: GateOptions = {}): Promise<SessionContext> {
   const ctx = await getSession();
   if (!ctx) throw unauthenticated();
-  const refused = await networkRefusal(ctx, await headers());
-  if (refused) throw networkRefused(refused);
-  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
+  const h = await headers();
+  const refused = await networkRefusal(ctx, h);
+  if (refused) throw await deniedHere(ctx, networkRefused(refused), h, `action ${await currentPathname()}`);
+  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw await deniedHere(ctx, mfaEnrolmentRequired(), h, `action ${await currentPathname()}`);
   if (!ctx.session.rotationPending) return ctx;
   const rotated = await rotateCurrentSession(ctx);
   await setSessionCookie(rotated.token);
@@ -81,7 +84,10 @@ export async function requirePageSession(options: GateOptions = {}): Promise<Ses
     redirect("/sign-in?expired=1");
   }
   const refused = await networkRefusal(ctx, await headers());
-  if (refused) redirect(`/network-refused?reason=${refused}`);
+  if (refused) {
+    await deniedHere(ctx, networkRefused(refused), await headers(), `page ${await currentPathname()}`);
+    redirect(`/network-refused?reason=${refused}`);
+  }
   if (ctx.mfa.mustEnrol && !options.allowMustEnrol) redirect("/settings/security?enrol=required");
   if (ctx.session.rotationPending) {
     const here = (await headers()).get("x-pathname") ?? "/dashboard";
@@ -93,7 +99,10 @@ export async function requirePageSession(options: GateOptions = {}): Promise<Ses
 /** For pages that need a permission: without it the page answers 403 (app/forbidden.tsx). */
 export async function requirePagePermission(permission: Permission): Promise<SessionContext> {
   const ctx = await requirePageSession();
-  if (!ctx.permissions.has(permission)) forbidden();
+  if (!ctx.permissions.has(permission)) {
+    await recordDeniedAccess(getDb(), ctx, pageForbidden(), { route: `page ${await currentPathname()}`, permission }, requestMetaFrom(await headers()));
+    forbidden();
+  }
   return ctx;
 }
 
@@ -103,8 +112,9 @@ export async function requireSessionFromRequest(req: Request, options: GateOptio
   const ctx = token ? await validateSessionToken(getDb(), token) : null;
   if (!ctx) throw unauthenticated();
   const refused = await networkRefusal(ctx, req.headers);
-  if (refused) throw networkRefused(refused);
-  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw mfaEnrolmentRequired();
+  const route = `${req.method} ${new URL(req.url).pathname}`;
+  if (refused) throw await deniedHere(ctx, networkRefused(refused), req.headers, route);
+  if (ctx.mfa.mustEnrol && !options.allowMustEnrol) throw await deniedHere(ctx, mfaEnrolmentRequired(), req.headers, route);
   return ctx;
 }
 
@@ -162,4 +172,15 @@ export function sessionTokenFromRequest(req: Request): string | undefined {
 
 export async function clearSessionCookie(): Promise<void> {
   (await cookies()).delete(sessionCookieName());
+}
+
+/** The path of the page the request is for (set by proxy.ts), without its query string. */
+export async function currentPathname(): Promise<string> {
+  return ((await headers()).get("x-pathname") ?? "unknown").split("?")[0]!;
+}
+
+/** Records a refusal the gate itself makes (network, MFA enrolment) and hands the error back to throw. */
+async function deniedHere(ctx: SessionContext, e: AppError, h: Headers, route: string): Promise<AppError> {
+  await recordDeniedAccess(getDb(), ctx, e, { route, permission: null }, requestMetaFrom(h));
+  return e;
 }

@@ -2,6 +2,7 @@ import "server-only";
 export {
   clearMfaPendingCookie,
   clearSessionCookie,
+  currentPathname,
   currentSessionToken,
   getMfaPendingSession,
   getSession,
@@ -61,3 +62,4 @@ export { recordAccountEvent } from "./audit";
 export { signInAfterUnlock } from "./sign-in";
 export { serializeClearedMfaPendingCookie, serializeClearedSessionCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/credentials";
 export { isActiveOwner, passwordSignInPolicy, SSO_REQUIRED_MESSAGE } from "./sso-policy";
+export { denialCode, recordDeniedAccess, resetDeniedAccessForTests, DENIED_REPEAT_MS, type DeniedWhere } from "./denied";

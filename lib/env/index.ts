@@ -51,6 +51,8 @@ export const envSchema = z
     SESSION_IDLE_MINUTES: positiveInt(30),
     SESSION_ABSOLUTE_HOURS: positiveInt(12),
     SMTP_URL: z.string().min(1).optional(),
+    /** "true": the SMTP server is on a private network, so production accepts a link without TLS (ASVS V12.3.1 opt-out). */
+    SMTP_PRIVATE_LINK: bool,
     MAIL_FROM: z.string().min(3).default("ChargeKeep <no-reply@chargekeep.localhost>"),
     MAIL_OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
     TRUST_PROXY: z.enum(["none", "vercel", "heroku"]).default("none"),
@@ -67,6 +69,8 @@ export const envSchema = z
     UPSTASH_REDIS_REST_URL: emptyAsUnset(z.url()),
     UPSTASH_REDIS_REST_TOKEN: emptyAsUnset(z.string().min(1)),
     REDIS_URL: emptyAsUnset(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://")),
+    /** "true": the Redis server is on a private network, so production accepts redis:// without TLS (ASVS V12.3.1 opt-out). */
+    REDIS_PRIVATE_LINK: bool,
     /** Prefix of every rate-limit key, so several apps or environments can share one Redis. */
     RATE_LIMIT_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/, "letters, digits, ':', '_' and '-' only").default("ck:rl"),
     /** WebAuthn relying party: the registrable domain keys are bound to (default: APP_URL's host name). */
@@ -114,6 +118,8 @@ export const envSchema = z
     BANK_SYNC_WINDOW_DAYS: positiveInt(14),
     // Storage shared by backups and SFTP (lib/storage): S3-compatible object storage for s3:// locations.
     S3_ENDPOINT: emptyAsUnset(z.url()),
+    /** "true": the S3-compatible endpoint is on a private network, so production accepts http:// (ASVS V12.3.1 opt-out). */
+    S3_PRIVATE_LINK: bool,
     S3_REGION: z.string().min(1).default("us-east-1"),
     S3_ACCESS_KEY_ID: emptyAsUnset(z.string().min(1)),
     S3_SECRET_ACCESS_KEY: emptyAsUnset(z.string().min(1)),
@@ -154,12 +160,67 @@ export const envSchema = z
     if (Boolean(v.UPSTASH_REDIS_REST_URL) !== Boolean(v.UPSTASH_REDIS_REST_TOKEN)) {
       ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN go together" });
     }
+    if (v.NODE_ENV === "production") requireEncryptedLinks(v, ctx);
     if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) {
       ctx.addIssue({ code: "custom", path: ["TLS_KEY_FILE"], message: "TLS_CERT_FILE and TLS_KEY_FILE go together" });
     }
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A host on this machine: traffic to it never crosses a network, so it needs no TLS. */
+function isLoopbackUrl(raw: string): boolean {
+  try {
+    const host = new URL(raw).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** nodemailer's URL: smtps:// is TLS from the start; smtp:// only with ?requireTLS=true (STARTTLS or fail). */
+function smtpRequiresTls(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    if (url.searchParams.get("ignoreTLS") === "true") return false;
+    return url.protocol === "smtps:" || (url.protocol === "smtp:" && url.searchParams.get("requireTLS") === "true");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ASVS V12.3.1: in production, the rate-limit store, the mail server and S3-compatible storage are
+ * reached over TLS (the database is checked in db/client.ts). A plain link is accepted to this
+ * machine itself, or where the operator states the link is private (REDIS_PRIVATE_LINK,
+ * SMTP_PRIVATE_LINK, S3_PRIVATE_LINK).
+ */
+function requireEncryptedLinks(
+  v: { REDIS_URL?: string; REDIS_PRIVATE_LINK: boolean; UPSTASH_REDIS_REST_URL?: string; SMTP_URL?: string; SMTP_PRIVATE_LINK: boolean; S3_ENDPOINT?: string; S3_PRIVATE_LINK: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.REDIS_URL?.startsWith("redis://") && !v.REDIS_PRIVATE_LINK && !isLoopbackUrl(v.REDIS_URL)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_URL"],
+      message: "must use TLS in production: rediss://... (or set REDIS_PRIVATE_LINK=true if the Redis server is on a private network only this app reaches)",
+    });
+  }
+  if (v.UPSTASH_REDIS_REST_URL && !v.UPSTASH_REDIS_REST_URL.startsWith("https://")) {
+    ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_URL"], message: "must be an https:// URL in production" });
+  }
+  if (v.S3_ENDPOINT?.startsWith("http://") && !v.S3_PRIVATE_LINK && !isLoopbackUrl(v.S3_ENDPOINT)) {
+    ctx.addIssue({ code: "custom", path: ["S3_ENDPOINT"], message: "must be an https:// URL in production (or set S3_PRIVATE_LINK=true if the storage is on a private network)" });
+  }
+  if (v.SMTP_URL && !v.SMTP_PRIVATE_LINK && !smtpRequiresTls(v.SMTP_URL) && !isLoopbackUrl(v.SMTP_URL)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SMTP_URL"],
+      message:
+        "must use TLS in production: smtps://...:465, or smtp://...:587?requireTLS=true for STARTTLS (or set SMTP_PRIVATE_LINK=true if the mail server is on a private network)",
+    });
+  }
+}
 
 let cached: Env | undefined;
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { requireMfaPendingSession, requireSession, type SessionContext } from "@/lib/auth";
+import { currentPathname, recordDeniedAccess, requireMfaPendingSession, requireSession, type SessionContext } from "@/lib/auth";
 import { getDb, type Database } from "@/db";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
@@ -61,8 +61,9 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
     const inputFault = formInputFault(form);
     if (inputFault) return inputFault;
     const meta = await currentRequestMeta();
+    let session: SessionContext | null = null;
     try {
-      const session =
+      session =
         options.auth === "mfa_pending"
           ? await requireMfaPendingSession()
           : options.auth
@@ -82,6 +83,7 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
         logDatabaseUnavailable(meta.requestId, e);
         return { ok: false, message: DATABASE_UNAVAILABLE_MESSAGE, values: echoValues(form) };
       }
+      if (session) await recordDeniedAccess(getDb(), session, e, { route: `action ${await currentPathname()}`, permission: options.permission ?? null }, meta);
       if (isAppError(e)) {
         if (e.status === 429) recordSystemSignal("http_429");
         const mfa = e.code === "step_up_required" ? "step_up" : e.code === "mfa_enrolment_required" ? "enrol" : undefined;

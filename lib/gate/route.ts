@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, serializeSessionCookie, sessionCookieName, type SessionContext } from "@/lib/auth";
+import { recordDeniedAccess, requireMfaPendingSessionFromRequest, requireSessionFromRequest, rotateCurrentSession, serializeSessionCookie, sessionCookieName, type SessionContext } from "@/lib/auth";
 import { getDb, isDatabaseUnavailable, type Database } from "@/db";
 import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
@@ -44,8 +44,9 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
 ) {
   const wrapped = async (req: Request, routeCtx?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const meta = requestMetaFrom(req.headers);
+    let session: SessionContext | null = null;
     try {
-      let session =
+      session =
         options.auth === "mfa_pending"
           ? await requireMfaPendingSessionFromRequest(req)
           : options.auth
@@ -68,6 +69,8 @@ export function route<Auth extends AuthMode, S extends z.ZodType | undefined = u
       if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
       return response;
     } catch (e) {
+      // A signed-in request refused (permission, step-up, another organization's id, a limit): recorded, deduplicated.
+      if (session) await recordDeniedAccess(getDb(), session, e, { route: `${req.method} ${new URL(req.url).pathname}`, permission: options.permission ?? null }, meta);
       return errorResponse(e, meta.requestId);
     }
   };

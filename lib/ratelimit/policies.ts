@@ -42,6 +42,8 @@ export const policies = {
   "bank-connect-user": { limit: 20, window: "1 h", failMode: "closed", message: "Too many bank connection attempts." },
   "bank-sync-user": { limit: 12, window: "1 h", failMode: "open", message: "Too many sync requests." },
   "sftp-auth-ip": { limit: 30, window: "5 m", failMode: "closed", perIp: true, message: "Too many SFTP sign-in attempts from this network." },
+  // Not a limit on people: how many access.denied events one user may add to the audit log (lib/auth/denied.ts).
+  "audit-denied-user": { limit: 30, window: "10 m", failMode: "open", message: "Too many refused requests recorded." },
   "sftp-auth-key": { limit: 10, window: "15 m", failMode: "closed", message: "Too many SFTP sign-in attempts with this key." },
   "scim-token": { limit: 600, window: "1 m", failMode: "open", message: "Too many SCIM requests with this token." },
   "scim-auth-ip": { limit: 20, window: "15 m", failMode: "closed", perIp: true, message: "Too many SCIM requests with a missing or invalid token from this network." },

@@ -1,5 +1,5 @@
 import "server-only";
-export { authorize, can, type Authorizable, type TenantResource } from "./authorize";
+export { authorize, can, isTenantMismatch, TenantMismatchError, type Authorizable, type TenantResource } from "./authorize";
 export { ALL_PERMISSIONS, PERMISSIONS, isPermission, type Permission } from "@/lib/permissions";
 export { BUILT_IN_ROLES } from "./built-in-roles";
 export { createBuiltInRoles, createOrganizationWithOwner } from "./setup";

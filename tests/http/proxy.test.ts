@@ -72,6 +72,25 @@ describe("proxy: transport", () => {
     expect(res.headers.get("location")).toBe("https://app.chargekeep.example/sign-in?x=1");
   });
 
+  it("V4.1.2 V12.2.1 plain-HTTP API requests get a JSON error, not a redirect; pages are still redirected", async () => {
+    stubEnv({ NODE_ENV: "production", TRUST_PROXY: "heroku", APP_URL: "https://app.chargekeep.example" });
+    const http = { "x-forwarded-proto": "http" };
+    for (const [method, path] of [["GET", "/api/me"], ["POST", "/api/auth/sign-in"], ["DELETE", "/api/sessions/abc"], ["GET", "/api/health"]] as const) {
+      const res = await proxy(req(path, { method, headers: { ...http, "content-type": "application/json" } }));
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.headers.get("location"), path).toBeNull();
+      expect(await res.json()).toEqual({ error: { code: "https_required", message: "This API answers over HTTPS only. Send the request to https://app.chargekeep.example instead." } });
+      expect(res.headers.get("strict-transport-security")).toContain("max-age=63072000");
+    }
+    for (const path of ["/dashboard", "/sign-in", "/apix", "/settings/api"]) {
+      const res = await proxy(req(path, { headers: http }));
+      expect(res.status, path).toBe(308);
+      expect(res.headers.get("location")).toBe(`https://app.chargekeep.example${path}`);
+    }
+    // Over HTTPS the API is answered as usual.
+    expect((await proxy(req("/api/health", { headers: { "x-forwarded-proto": "https" } }))).status).not.toBe(403);
+  });
+
   it("V12.2.1 ignores x-forwarded-proto when no proxy is trusted (a client cannot trigger redirects)", async () => {
     stubEnv({ NODE_ENV: "production" });
     const res = (await proxy(req("/sign-in", { headers: { "x-forwarded-proto": "http" } })));
