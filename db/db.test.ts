@@ -7,7 +7,7 @@ import { signIn } from "@/lib/auth";
 import { openDatabase } from "./client";
 import { getDb } from "./index";
 import { memberships, organizations, roles, users } from "./schema";
-import { DEMO_OWNER_EMAIL, seedDemo } from "./seed";
+import { DEMO_OWNER_EMAIL, seedDemo } from "@/lib/demo";
 
 describe("database", () => {
   it("V15.4.1 the embedded database refuses a second process while one holds it (no silent lost writes)", () => {
@@ -20,9 +20,9 @@ describe("database", () => {
     const db = getDb();
     const existing = await db.select().from(users).where(eq(users.email, DEMO_OWNER_EMAIL));
     if (existing.length) await db.delete(users).where(eq(users.email, DEMO_OWNER_EMAIL)); // shared test database
-    const created = await seedDemo(db);
+    const { created } = await seedDemo(db, { bank: false });
     expect(created?.password.length).toBeGreaterThanOrEqual(16);
-    expect(await seedDemo(db)).toBeNull(); // never printed twice
+    expect((await seedDemo(db, { bank: false })).created).toBeNull(); // never printed twice
     const [row] = await db
       .select({ org: organizations.name, role: roles.key })
       .from(users)

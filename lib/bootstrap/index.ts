@@ -1,10 +1,10 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
 import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { ensureSandboxInstitutions } from "@/lib/banking";
+import { demoStartupText, seedDemo } from "@/lib/demo";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
@@ -23,24 +23,13 @@ export async function bootstrap(): Promise<void> {
   if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
   // The proxy checks the firewall from memory: load the rules before the first request.
   await loadFirewall(handle.db);
-  if (config.SEED_DEMO) {
-    const created = await seedDemo(handle.db);
-    if (created) {
-      console.log(
-        [
-          "",
-          "  ChargeKeep demo organization \"Acme Corp\" created.",
-          `  Sign in at ${config.APP_URL}/sign-in`,
-          `    e-mail:   ${created.email}`,
-          `    password: ${created.password}`,
-          "  This password is shown once. Lost it? Use \"Forgot password\" and read the dev outbox.",
-          "",
-        ].join("\n"),
-      );
-    }
-  }
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
+  if (config.SEED_DEMO) {
+    // Before the scheduler starts: the demo's first sync is run here, not picked up twice.
+    const result = await seedDemo(handle.db);
+    console.log(demoStartupText(config.APP_URL, result));
+  }
   await recoverInterruptedWork(handle.db);
   startSyncScheduler();
   // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
