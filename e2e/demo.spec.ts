@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { DashboardPage } from "./pages/app-pages";
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage } from "./pages/auth-pages";
 import { expect, test } from "./fixtures";
@@ -13,6 +14,8 @@ const OWNER = "owner@acme.example";
 const PASSWORD = "acme demo owner passphrase 7";
 
 test.describe("the live demo on first start", () => {
+  // The second test signs in with the password the first one set.
+  test.describe.configure({ mode: "serial" });
   test("the first sign-in as the demo owner shows balances in two currencies, the cash-flow chart and transactions, with no other step", async ({ page }) => {
     const before = mailIds(OWNER);
     await new ForgotPasswordPage(page).request(OWNER);
@@ -34,9 +37,36 @@ test.describe("the live demo on first start", () => {
     expect(await page.getByTestId("cash-flow-row").count()).toBeGreaterThanOrEqual(24);
     await expect(page.getByTestId("connection-status")).toContainText("Northwind Bank (sandbox)");
 
+    // Two years at a glance: the period is in the URL, every month a row (quiet ones as zeros), each with a tooltip.
+    await page.getByRole("navigation", { name: "Period" }).getByRole("link", { name: "24 months" }).click();
+    await expect(page).toHaveURL(/\/dashboard\?period=24$/);
+    await expect(page.getByRole("link", { name: "24 months" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByTestId("cash-flow-row")).toHaveCount(2 * 24);
+    await expect(page.getByTestId("cash-flow-month").first().locator("title")).toHaveText(/^\w{3} \d{2}: in .+, out .+, net .+$/);
+    await expect(page.getByTestId("balance-trend")).toHaveCount(2);
+    await expect(page.getByTestId("connection-freshness")).toHaveText(/synced (just now|\d+ minutes? ago)/);
+
     await page.getByRole("link", { name: "Transactions", exact: true }).first().click();
     await expect(page).toHaveURL(/\/transactions/);
     await expect(page.getByTestId("transaction-row").first()).toBeVisible();
     expect(await page.getByTestId("transaction-row").count()).toBeGreaterThan(10);
+  });
+
+  test("the dashboard's first-load JavaScript stays under 150 kB gzipped", async ({ page }) => {
+    const sizes = new Map<string, number>();
+    page.on("response", async (r) => {
+      if (r.request().resourceType() !== "script" || r.status() !== 200) return;
+      sizes.set(r.url(), gzipSync(await r.body()).length);
+    });
+    await new SignInPage(page).signInExpectingDashboard(OWNER, PASSWORD);
+    sizes.clear();
+    await page.reload();
+    await expect(page.getByTestId("cash-flow-chart").first()).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+    test.info().annotations.push({ type: "dashboard first-load JS (gzip)", description: `${(total / 1024).toFixed(1)} kB in ${sizes.size} scripts` });
+    console.log(`dashboard first-load JS: ${(total / 1024).toFixed(1)} kB gzipped in ${sizes.size} scripts`);
+    expect(sizes.size).toBeGreaterThan(0);
+    expect(total).toBeLessThan(150 * 1024);
   });
 });
