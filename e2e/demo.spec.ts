@@ -58,7 +58,9 @@ test.describe("the live demo on first start", () => {
       if (r.request().resourceType() !== "script" || r.status() !== 200) return;
       sizes.set(r.url(), gzipSync(await r.body()).length);
     });
-    await new SignInPage(page).signInExpectingDashboard(OWNER, PASSWORD);
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signInExpectingDashboard(OWNER, PASSWORD);
     sizes.clear();
     await page.reload();
     await expect(page.getByTestId("cash-flow-chart").first()).toBeVisible();
