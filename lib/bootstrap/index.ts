@@ -4,7 +4,7 @@ import { runMigrations } from "@/db/migrate";
 import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { ensureSandboxInstitutions } from "@/lib/banking";
-import { demoStartupText, seedDemo } from "@/lib/demo";
+import { seedDemoAtStartup } from "@/lib/demo";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
@@ -25,11 +25,8 @@ export async function bootstrap(): Promise<void> {
   await loadFirewall(handle.db);
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
-  if (config.SEED_DEMO) {
-    // Before the scheduler starts: the demo's first sync is run here, not picked up twice.
-    const result = await seedDemo(handle.db);
-    console.log(demoStartupText(config.APP_URL, result));
-  }
+  // Before the scheduler starts: the demo's first sync is run here, not picked up twice.
+  await seedDemoAtStartup(handle.db);
   await recoverInterruptedWork(handle.db);
   startSyncScheduler();
   // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.

@@ -10,7 +10,7 @@ import { api, ADMIN_TOKEN, startTestBank } from "@/sandbox-bank/test-browser";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import { expectAudited } from "@/tests/audit";
 import { useTestAppUrl } from "@/lib/banking/test-support";
-import { DEMO_BANK, DEMO_MEMBERS, DEMO_OWNER_EMAIL, demoStartupText, seedDemo, type DemoSeedResult } from "./index";
+import { DEMO_BANK, DEMO_MEMBERS, DEMO_OWNER_EMAIL, demoStartupText, seedDemo, seedDemoAtStartup, type DemoSeedResult } from "./index";
 
 let sandbox: SandboxBank;
 let first: DemoSeedResult;
@@ -152,5 +152,15 @@ describe("the demo organization (npm run dev, SEED_DEMO)", () => {
     vi.stubEnv("SANDBOX_BANK_URL_NORTHWIND", sandbox.institutions[0]!.issuer);
     resetEnvCache();
     await ensureSandboxInstitutions(db());
+  });
+
+  it("SEED_DEMO=false starts an empty install: no demo organization, nothing printed", async () => {
+    vi.stubEnv("SEED_DEMO", "false");
+    resetEnvCache();
+    await db().delete(users).where(inArray(users.email, [DEMO_OWNER_EMAIL]));
+    const printed: string[] = [];
+    expect(await seedDemoAtStartup(db(), (t) => printed.push(t))).toBeNull();
+    expect(printed).toEqual([]);
+    expect(await db().select().from(users).where(eq(users.email, DEMO_OWNER_EMAIL))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Database } from "@/db";
+import { env } from "@/lib/env";
 import { seedDemoAlerts } from "./alerts";
 import { connectDemoBank, type DemoBankOutcome } from "./bank";
 import { DEMO_OWNER_EMAIL, ensureDemoOwner } from "./owner";
@@ -14,6 +15,7 @@ export { DEMO_OWNER_EMAIL, DEMO_ORGANIZATION } from "./owner";
 export { DEMO_BANK, type DemoBankOutcome } from "./bank";
 export { DEMO_GROUP, DEMO_MEMBERS } from "./team";
 export { demoStartupText } from "./startup-text";
+import { demoStartupText } from "./startup-text";
 
 export type DemoSeedResult = {
   /** Only when the owner was created just now: the password, to print once. */
@@ -35,4 +37,16 @@ export async function seedDemo(db: Database, opts: { bank?: boolean; bankWaitMs?
     // The app is useful without the demo's bank data: say why, start anyway, try again next time.
     return { created, bank: { status: "unavailable", reason: e instanceof Error ? e.message.slice(0, 300) : String(e) } };
   }
+}
+
+/**
+ * What boot does (lib/bootstrap): with SEED_DEMO on, seed and print the start-up text; with it off
+ * (the default outside `npm run dev`), nothing at all, so the install starts empty.
+ */
+export async function seedDemoAtStartup(db: Database, log: (text: string) => void = console.log): Promise<DemoSeedResult | null> {
+  const config = env();
+  if (!config.SEED_DEMO) return null;
+  const result = await seedDemo(db);
+  log(demoStartupText(config.APP_URL, result));
+  return result;
 }
