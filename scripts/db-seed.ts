@@ -1,6 +1,6 @@
 /**
  * `npm run db:seed`: create the demo organization "Acme Corp" if missing (members, group, alert
- * history, and its sandbox bank connection when the sandbox bank runs) and print its owner's password once.
+ * history) and print its owner's password once; the app connects its sandbox bank when it starts.
  */
 import nextEnv from "@next/env";
 
@@ -8,7 +8,6 @@ nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { demoStartupText, seedDemo } = await import("../lib/demo");
-const { ensureSandboxInstitutions } = await import("../lib/banking");
 const { loadKeyring } = await import("../lib/crypto");
 const { env } = await import("../lib/env");
 
@@ -16,8 +15,9 @@ try {
   const handle = getDbHandle();
   await runMigrations(handle);
   await loadKeyring(handle.db);
-  await ensureSandboxInstitutions(handle.db);
-  console.log(demoStartupText(env().APP_URL, await seedDemo(handle.db)));
+  // The bank connection is made by the app at its next start (lib/banking needs the Next runtime).
+  console.log(demoStartupText(env().APP_URL, await seedDemo(handle.db, { bank: false })));
+  console.log("  The demo's bank connection is made when the app starts (npm run dev) with the sandbox bank running.");
   await closeDb();
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

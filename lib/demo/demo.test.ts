@@ -10,7 +10,8 @@ import { api, ADMIN_TOKEN, startTestBank } from "@/sandbox-bank/test-browser";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import { expectAudited } from "@/tests/audit";
 import { useTestAppUrl } from "@/lib/banking/test-support";
-import { DEMO_BANK, DEMO_MEMBERS, DEMO_OWNER_EMAIL, demoStartupText, seedDemo, seedDemoAtStartup, type DemoSeedResult } from "./index";
+import { DEMO_BANK } from "./bank";
+import { DEMO_MEMBERS, DEMO_OWNER_EMAIL, demoStartupText, seedDemo, seedDemoAtStartup, type DemoSeedResult } from "./index";
 
 let sandbox: SandboxBank;
 let first: DemoSeedResult;

@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "@/db";
 import { env } from "@/lib/env";
 import { seedDemoAlerts } from "./alerts";
-import { connectDemoBank, type DemoBankOutcome } from "./bank";
+import type { DemoBankOutcome } from "./bank";
 import { DEMO_OWNER_EMAIL, ensureDemoOwner } from "./owner";
 import { seedDemoTeam } from "./team";
 
@@ -12,7 +12,7 @@ import { seedDemoTeam } from "./team";
  * through the OAuth flow and synced. Every step looks before it writes, so a restart adds nothing.
  */
 export { DEMO_OWNER_EMAIL, DEMO_ORGANIZATION } from "./owner";
-export { DEMO_BANK, type DemoBankOutcome } from "./bank";
+export type { DemoBankOutcome } from "./bank";
 export { DEMO_GROUP, DEMO_MEMBERS } from "./team";
 export { demoStartupText } from "./startup-text";
 import { demoStartupText } from "./startup-text";
@@ -32,6 +32,9 @@ export async function seedDemo(db: Database, opts: { bank?: boolean; bankWaitMs?
   await seedDemoAlerts(db, owner);
   if (opts.bank === false) return { created, bank: null };
   try {
+    // Loaded when needed: lib/banking pulls in Next's navigation helpers, which CLI scripts (db:seed,
+    // benchmarks) cannot load; they seed without the bank and the app connects it at its next start.
+    const { connectDemoBank } = await import("./bank");
     return { created, bank: await connectDemoBank(db, owner, { waitMs: opts.bankWaitMs }) };
   } catch (e) {
     // The app is useful without the demo's bank data: say why, start anyway, try again next time.

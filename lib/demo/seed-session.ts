@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
-import { createSession, revokeSession, validateSessionToken, type SessionContext } from "@/lib/auth";
+// Deep path: lib/auth's index carries the page gate (next/navigation), which CLI scripts cannot load.
+import { createSession, revokeSession, validateSessionToken, type SessionContext } from "@/lib/auth/session";
 
 export type DemoOwner = { userId: string; organizationId: string };
 

@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groups, memberships, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-import { hashPassword } from "@/lib/auth";
+// Deep path: lib/auth's index carries the page gate (next/navigation), which CLI scripts cannot load.
+import { hashPassword } from "@/lib/auth/password";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
 import { addGroupMember, loadRoleTree, saveGroup } from "@/lib/rbac";
