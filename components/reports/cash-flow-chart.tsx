@@ -6,9 +6,7 @@ import { formatMoney } from "@/lib/reports";
 
 export type ChartMonth = { month: string; in: number; out: number; inMinor: string; outMinor: string; netMinor: string };
 
-const WIDTH = 720;
 const HEIGHT = 280;
-const MARGIN = { top: 12, right: 8, bottom: 28, left: 76 };
 export const IN_COLOUR = "#15803d";
 export const OUT_COLOUR = "#b91c1c";
 export const NET_COLOUR = "#1e3a8a";
@@ -33,8 +31,10 @@ function Label({ x, y, dx, dy, textAnchor, formattedValue }: { x?: number; y?: n
  * exact figures. Hidden from screen readers: the summary and the table beside it say the same.
  * Bar heights are minor units as plain numbers: geometry only, never shown as money.
  */
-export function CashFlowChart({ data, currency, exponent }: { data: ChartMonth[]; currency: string; exponent: number }) {
+export function CashFlowChart({ data, currency, exponent, width = 720, variant = "wide" }: { data: ChartMonth[]; currency: string; exponent: number; width?: number; variant?: "wide" | "narrow" }) {
   const tick = new Intl.NumberFormat("en-US", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
+  const WIDTH = width;
+  const MARGIN = { top: 12, right: 8, bottom: 28, left: width < 500 ? 60 : 76 };
   const innerWidth = WIDTH - MARGIN.left - MARGIN.right;
   const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const months = scaleBand<string>({ domain: data.map((d) => d.month), range: [0, innerWidth], padding: 0.2 });
@@ -45,11 +45,12 @@ export function CashFlowChart({ data, currency, exponent }: { data: ChartMonth[]
   const amount = scaleLinear<number>({ domain: [bottom, top], range: [innerHeight, 0], nice: true });
   const zero = amount(0);
   const centre = (m: string) => (months(m) ?? 0) + months.bandwidth() / 2;
-  const every = Math.ceil(data.length / 12);
+  // Month labels stay at 12 px: a narrow chart labels fewer months (every month has its tooltip).
+  const every = Math.ceil(data.length / (width < 500 ? 4 : 12));
   const netPoints = data.map((d, i) => `${centre(d.month)},${amount(nets[i]!)}`).join(" ");
   return (
-    <div aria-hidden="true" className="overflow-x-auto" data-testid="cash-flow-chart">
-      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="max-w-full h-auto">
+    <div aria-hidden="true" data-testid="cash-flow-chart" data-variant={variant}>
+      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-auto max-w-full">
         <Group left={MARGIN.left} top={MARGIN.top}>
           {amount.ticks(5).map((t) => (
             <line key={t} x1={0} x2={innerWidth} y1={amount(t)} y2={amount(t)} stroke={t === 0 ? "#64748b" : "#e2e8f0"} />

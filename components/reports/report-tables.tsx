@@ -23,12 +23,13 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
             <figcaption className="mb-2 text-sm font-medium text-slate-800">Money in and out per month, {currency}</figcaption>
             <Legend />
             <p className="sr-only">{flowSummary(rows, currency)}</p>
-            {/* Bar heights only: BigInt -> Number is exact up to 2^53 minor units, and only drawn. */}
-            <CashFlowChart
-              currency={currency}
-              exponent={currencyExponent(currency)}
-              data={rows.map((r) => ({ month: r.month, in: Number(BigInt(r.inMinor)), out: Number(BigInt(r.outMinor)), inMinor: r.inMinor, outMinor: r.outMinor, netMinor: (BigInt(r.inMinor) - BigInt(r.outMinor)).toString() }))}
-            />
+            {/* Two drawings, one shown by width: on a phone the chart is drawn narrow, so its labels stay readable. */}
+            <div className="sm:hidden">
+              <CashFlowChart variant="narrow" width={340} currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
+            </div>
+            <div className="hidden sm:block">
+              <CashFlowChart currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
+            </div>
             <details className="mt-2">
               <summary className="cursor-pointer text-sm text-blue-700 underline">The figures as a table</summary>
               <table id={tableId} className="mt-2 w-full border-collapse bg-white text-sm">
@@ -59,6 +60,10 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
     </>
   );
 }
+
+/** Bar heights only: BigInt -> Number is exact up to 2^53 minor units, and only drawn. */
+const chartData = (rows: MonthFlow[]) =>
+  rows.map((r) => ({ month: r.month, in: Number(BigInt(r.inMinor)), out: Number(BigInt(r.outMinor)), inMinor: r.inMinor, outMinor: r.outMinor, netMinor: (BigInt(r.inMinor) - BigInt(r.outMinor)).toString() }));
 
 function Legend() {
   const swatch = (colour: string, label: string, line = false) => (
