@@ -30,7 +30,8 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   const { openDatabase } = await import("../db/client");
   const { runMigrations } = await import("../db/migrate");
   const { seedDemo } = await import("../lib/demo");
-  const { createSession, validateSessionToken } = await import("../lib/auth/session");
+  const { createSession } = await import("../lib/credentials");
+  const { validateSessionToken } = await import("../lib/auth/session");
   const { users, memberships } = await import("../db/schema");
   const { eq } = await import("drizzle-orm");
 

@@ -41,6 +41,8 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring } = await import("../lib/crypto");
 const { anchorStores, checkAgainstAnchors, pruneAudit, verifyChains, writeAuditAnchor } = await import("../lib/audit");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 const force = args.includes("--force-broken");
 
 try {

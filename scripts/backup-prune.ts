@@ -10,6 +10,8 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring } = await import("../lib/crypto");
 const { pruneBackups, retentionFromEnv } = await import("../lib/backup");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 try {
   const handle = getDbHandle(); // refuses with a clear message while the app holds the PGlite dir

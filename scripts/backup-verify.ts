@@ -11,6 +11,8 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring } = await import("../lib/crypto");
 const { sourceOf, verifyBackup } = await import("../lib/backup");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 const name = process.argv.slice(2).find((a) => !a.startsWith("-"));
 try {

@@ -10,6 +10,8 @@ const { runMigrations } = await import("../db/migrate");
 const { demoStartupText, seedDemo } = await import("../lib/demo");
 const { loadKeyring } = await import("../lib/crypto");
 const { env } = await import("../lib/env");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 try {
   const handle = getDbHandle();

@@ -69,6 +69,8 @@ const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { loadKeyring } = await import("../lib/crypto");
 const { institutionInputSchema, upsertInstitution } = await import("../lib/banking/institutions"); // not the index: it pulls in Next request code
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 const parsed = institutionInputSchema.safeParse({
   slug: args.slug,

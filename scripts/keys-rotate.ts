@@ -14,6 +14,8 @@ const { runMigrations } = await import("../db/migrate");
 const { loadKeyring, rotateDataKey } = await import("../lib/crypto");
 const { env } = await import("../lib/env");
 const { recordKeyRotation } = await import("../lib/audit");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 function numberArg(name: string): number | undefined {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

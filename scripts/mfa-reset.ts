@@ -8,6 +8,8 @@ nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
 const { resetUserMfa } = await import("../lib/mfa/reset");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 const email = process.argv[2];
 if (!email || !email.includes("@")) {

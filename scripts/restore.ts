@@ -14,6 +14,8 @@ import { z } from "zod";
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 const { env } = await import("../lib/env");
 const { restoreBackup } = await import("../lib/backup");
+// Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
+(await import("../lib/alerts")).listenToAuditEvents();
 
 const USAGE = "Usage: npm run restore -- [<backup name>] [--from <target location>] [--target-url <postgres://…>] [--yes]";
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every check ChargeKeep has, in one run, ending with one totals line.
-#   static checks (ESLint with Next + security rules, TypeScript, the ASVS table: docs/security/asvs.md) -> Vitest on PGlite ->
+#   static checks (ESLint with Next + security rules and dependency-cruiser: `npm run lint`, TypeScript, the ASVS table: docs/security/asvs.md) -> Vitest on PGlite ->
 #   Vitest on PostgreSQL (when DATABASE_URL is set) -> production build -> Playwright in Chromium.
 # Each runner writes JSON into .test-output/; scripts/sum-results.mjs adds them up.
 set -uo pipefail
@@ -20,7 +20,7 @@ bash scripts/ensure-chromium.sh || echo "!! no Chromium: the end-to-end tests wi
 bash scripts/ensure-openssh.sh || echo "!! no OpenSSH client: the SFTP tests will fail"
 bash scripts/ensure-ssh-audit.sh || echo "!! no ssh-audit: the SFTP algorithm audit will fail"
 
-check lint npx eslint --max-warnings=0 .
+check lint npm run --silent lint
 check typecheck npx tsc --noEmit
 check asvs node scripts/check-asvs.mjs
 

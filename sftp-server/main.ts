@@ -12,11 +12,13 @@ const { runMigrations } = await import("../db/migrate");
 const { keepKeyringFresh, loadKeyring } = await import("../lib/crypto");
 const { env } = await import("../lib/env");
 const { loadFirewall } = await import("../lib/firewall");
+const { listenToAuditEvents } = await import("../lib/alerts");
 // The server module alone: the index also carries the dashboard side (step-up MFA, Next helpers).
 const { startSftpServer } = await import("../lib/sftp/server");
 
 try {
   const config = env();
+  listenToAuditEvents(); // the alert rules hear the SFTP process's audit events too
   const handle = getDbHandle(); // refuses with a clear message while the app holds the PGlite dir
   await runMigrations(handle);
   const keyring = await loadKeyring(handle.db);

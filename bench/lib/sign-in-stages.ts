@@ -42,8 +42,7 @@ export async function profileSignInStages(o: StageProfileOptions): Promise<Stage
   const { users, memberships } = await import("../../db/schema");
   const { and, asc, eq } = await import("drizzle-orm");
   const { signIn, hasSecondFactor } = await import("../../lib/auth/sign-in");
-  const { verifyPassword } = await import("../../lib/auth/password");
-  const { createSession, pruneExpiredSessions, revokeSessionByToken } = await import("../../lib/auth/session");
+  const { createSession, pruneExpiredSessions, revokeSessionByToken, verifyPassword } = await import("../../lib/credentials");
   const { recordAccountEvent } = await import("../../lib/auth/audit");
   const { accountStatus, ipBlockedUntil } = await import("../../lib/defense/status");
   const { recordSignInSuccess } = await import("../../lib/defense/success");

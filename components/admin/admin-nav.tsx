@@ -1,8 +1,7 @@
 import Link from "next/link";
-import type { Authorizable } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
+import type { Authorizable, Permission } from "@/lib/rbac";
 
-export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense";
+export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "scim";
 
 /** Each tab names the permission its page declares (requirePagePermission), so nobody sees a tab that answers 403. */
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -14,6 +13,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/alerts", label: "Alerts", permission: "audit:read" },
   { href: "/admin/firewall", label: "Firewall", permission: "security:manage" },
   { href: "/admin/defense", label: "Defense", permission: "members:manage" },
+  { href: "/admin/scim", label: "SCIM", permission: "security:manage" },
 ];
 
 /** The admin area's tabs, each shown only to someone who may open it. */

@@ -10,3 +10,4 @@ export * from "./defense";
 export * from "./banking";
 export * from "./backup";
 export * from "./sftp";
+export * from "./scim";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { type AnyPgColumn, boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations, users } from "./identity";
 
@@ -34,7 +35,11 @@ export const rolePermissions = pgTable(
   (t) => [primaryKey({ columns: [t.roleId, t.permission] })],
 );
 
-/** Teams: members of a group hold the group's roles in addition to their own. */
+/**
+ * Teams: members of a group hold the group's roles in addition to their own. A directory-managed
+ * group is pushed by the organization's identity provider over SCIM (lib/scim): its name and
+ * members are the directory's, only its roles (the owner's mapping on /admin/scim) are ours.
+ */
 export const groups = pgTable(
   "groups",
   {
@@ -42,9 +47,15 @@ export const groups = pgTable(
     organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    directoryManaged: boolean("directory_managed").notNull().default(false),
+    /** The directory's own id for the group (SCIM externalId), when it sent one. */
+    externalId: text("external_id"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("groups_org_name_key").on(t.organizationId, t.name)],
+  (t) => [
+    uniqueIndex("groups_org_name_key").on(t.organizationId, t.name),
+    uniqueIndex("groups_org_external_id_key").on(t.organizationId, t.externalId).where(sql`external_id is not null`),
+  ],
 );
 
 export const groupMembers = pgTable(

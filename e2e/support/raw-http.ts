@@ -96,9 +96,11 @@ function dechunk(data: Buffer): Buffer {
 /** The words a person would read in a response: a JSON error's message, an HTML page's text, or plain text. */
 export function readableText(res: RawResponse): string {
   const type = res.headers["content-type"] ?? "";
-  if (type.startsWith("application/json")) {
+  if (type.startsWith("application/json") || type.startsWith("application/scim+json")) {
     try {
-      const json = JSON.parse(res.body) as { error?: { message?: unknown } };
+      // The app's JSON errors say it in error.message; SCIM's error schema (RFC 7644 §3.12) in detail.
+      const json = JSON.parse(res.body) as { error?: { message?: unknown }; detail?: unknown };
+      if (typeof json.detail === "string") return json.detail;
       return typeof json.error?.message === "string" ? json.error.message : "";
     } catch {
       return "";

@@ -5,7 +5,8 @@ import { rowsOf, type Database } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { open } from "@/lib/crypto";
-import { isProduction } from "@/lib/env";
+import { env } from "@/lib/env";
+import { webhookGuardProduction } from "./url-guard";
 import { postJson, type PostResult } from "./http-post";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookPayload } from "./signature";
 import { kickDeliveryWorker } from "./worker";
@@ -133,7 +134,7 @@ async function claimDue(db: Database, limit: number, onlyId?: string): Promise<C
 
 export type Sender = (url: URL, body: string, headers: Record<string, string>) => Promise<PostResult>;
 
-const defaultSender: Sender = (url, body, headers) => postJson(url, body, headers, { production: isProduction(), timeoutMs: TIMEOUT_MS });
+const defaultSender: Sender = (url, body, headers) => postJson(url, body, headers, { production: webhookGuardProduction(env()), timeoutMs: TIMEOUT_MS });
 
 async function attempt(db: Database, d: Claimed, send: Sender): Promise<"delivered" | "retry" | "failed"> {
   const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, d.webhook_id));

@@ -4,16 +4,16 @@ import { rowsOf, type Database } from "@/db";
 import { alertSettings, totpFactors, users, webauthnCredentials } from "@/db/schema";
 import type { AlertSeverity } from "@/db/schema/alerts";
 import type { StoredAuditEvent } from "@/lib/audit";
-import { deviceKey } from "@/lib/auth/device";
-import { activeOrganizationIds } from "@/lib/orgs/active";
+import { deviceKey } from "@/lib/credentials";
+import { activeOrganizationIds } from "@/lib/rbac";
 import { loadRoleTree } from "@/lib/rbac/tree-queries";
 import { effectiveRolePermissions, isAtOrAbove } from "@/lib/rbac/role-tree";
 import { raiseAlert } from "./raise";
 import { effectiveRules, type EffectiveRule, type OrganizationRule } from "./thresholds";
 
 /**
- * The velocity rules, evaluated right after each audit event is written (recordAudit calls
- * onAuditRecorded, in a savepoint when inside a transaction). Windows are counted in audit_events
+ * The velocity rules, evaluated right after each audit event is written (recordAudit calls its
+ * subscribers, these through listenToAuditEvents, in a savepoint inside a transaction). Windows are counted in audit_events
  * itself, through the indexes the log already has (organization + actor / ip / action, then
  * created_at), so there is no second copy of the data to keep in step. The current event is
  * already in the table and counts.
@@ -48,7 +48,8 @@ export function isRelevant(action: string): boolean {
     action === "mfa.totp_removed" ||
     action === "mfa.webauthn_removed" ||
     action === "mfa.reset_by_operator" ||
-    action in DEFENSE_SEVERITY
+    action in DEFENSE_SEVERITY ||
+    (DEPROVISIONING as readonly string[]).includes(action)
   );
 }
 
@@ -79,6 +80,16 @@ export async function evaluateRules(db: Database, event: StoredAuditEvent): Prom
   if (event.action.startsWith("bank_connection.")) return org ? bankConnectionChanges(c) : undefined;
   if (event.action === "mfa.totp_removed" || event.action === "mfa.webauthn_removed") return org ? mfaRemoved(c) : undefined;
   if (event.action in DEFENSE_SEVERITY) return defenseAction(c);
+  if ((DEPROVISIONING as readonly string[]).includes(event.action)) return org ? massDeprovisioning(c) : undefined;
+}
+
+/** A directory (SCIM) that suspends many members at once: a mistake upstream or a compromised identity provider. */
+const DEPROVISIONING = ["scim.user_deactivated", "scim.user_deleted"] as const;
+
+async function massDeprovisioning(c: Ctx) {
+  await counted(c, "mass_deprovisioning", sql`action in ('scim.user_deactivated', 'scim.user_deleted')`, "mass_deprovisioning", "Many members deprovisioned by the directory", (n) =>
+    `The directory (SCIM) deactivated or deleted ${n} members within ${c.rules.mass_deprovisioning.windowMinutes} minutes. Check the identity provider; revoke its SCIM token if this was not intended.`,
+  );
 }
 
 /** Platform events (no organization) use the defaults: operators have no settings page. */
@@ -135,7 +146,7 @@ async function failedSignIns(c: Ctx) {
   );
 }
 
-export { deviceKey } from "@/lib/auth/device";
+export { deviceKey } from "@/lib/credentials";
 
 async function newSignInSource(c: Ctx) {
   const { event } = c;

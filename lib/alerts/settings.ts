@@ -1,5 +1,5 @@
 import "server-only";
-import { requireRecentMfa } from "@/lib/mfa/step-up";
+import { requireRecentMfa } from "@/lib/credentials";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";

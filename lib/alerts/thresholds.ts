@@ -102,6 +102,14 @@ export const ORGANIZATION_RULES = {
     threshold: 1,
     windowMinutes: 60,
   },
+  mass_deprovisioning: {
+    label: "Mass deprovisioning by the directory",
+    description: "Many members deactivated or deleted by the organization's directory (SCIM) in a short time: a mistake or a compromised identity provider.",
+    severity: "high",
+    counted: true,
+    threshold: 5,
+    windowMinutes: 15,
+  },
 } as const satisfies Record<string, RuleDefaults>;
 
 export type OrganizationRule = keyof typeof ORGANIZATION_RULES;

@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { auditAnchors } from "@/db/schema";
-import { enqueueAuditAnchorRecords, raiseAlert } from "@/lib/alerts";
 import { now } from "@/lib/clock";
 import { currentAuditKeyId, sha256Hex } from "@/lib/crypto";
 import { env } from "@/lib/env";
@@ -11,6 +10,7 @@ import { openStore, type ObjectStore } from "@/lib/storage";
 import { chainState } from "./anchor-check";
 import { anchorRecord, ANCHOR_FORMAT, parseAnchor, signAnchor, type AnchorBreak, type AnchorHead, type AnchorReason, type AuditAnchor } from "./anchor-format";
 import { putAnchor, readLatest, type StoreWrite } from "./anchor-store";
+import { notifyAnchor } from "./listeners";
 import { PLATFORM_CHAIN } from "./canonical";
 
 export type WriteAnchorOptions = {
@@ -135,10 +135,7 @@ export async function writeAuditAnchor(db: Database, opts: WriteAnchorOptions): 
   if (opts.webhooks ?? opts.reason === "schedule") {
     const before = new Map((previous?.heads ?? []).map((h) => [h.chain, `${h.seq}|${h.mac}`]));
     const changed = heads.filter((h) => h.chain !== PLATFORM_CHAIN && before.get(h.chain) !== `${h.seq}|${h.mac}`);
-    webhookRecords = await enqueueAuditAnchorRecords(
-      db,
-      changed.map((h) => ({ organizationId: h.chain, record: anchorRecord(anchor, h) })),
-    );
+    webhookRecords = await notifyAnchor(db, { kind: "records", items: changed.map((h) => ({ organizationId: h.chain, record: anchorRecord(anchor, h) })) });
   }
   if (newBreaks.length) await alertBreaks(db, newBreaks);
   if (stored.length > 0 && stored.every((s) => !s.ok)) await alertAnchorFailure(db, stored);
@@ -154,8 +151,8 @@ const logAlertError = (e: unknown) => console.error(`[audit] could not raise the
 
 async function alertBreaks(db: Database, breaks: AnchorBreak[]): Promise<void> {
   const chains = breaks.map((b) => `${b.chain} (seq ${b.seq} anchored at ${b.anchoredAt}, now ${b.foundSeq})`).join("; ");
-  await raiseAlert(db, {
-    organizationId: null,
+  await notifyAnchor(db, {
+    kind: "alert",
     rule: "audit.rollback_detected",
     severity: "critical",
     title: "The audit log went back behind its anchor",
@@ -165,8 +162,8 @@ async function alertBreaks(db: Database, breaks: AnchorBreak[]): Promise<void> {
 }
 
 async function alertAnchorFailure(db: Database, stored: StoreWrite[]): Promise<void> {
-  await raiseAlert(db, {
-    organizationId: null,
+  await notifyAnchor(db, {
+    kind: "alert",
     rule: "audit.anchor_failed",
     severity: "high",
     title: "Audit anchors cannot be written",

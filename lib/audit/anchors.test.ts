@@ -17,7 +17,7 @@ import { anchorHeads, headsDigest } from "./anchor";
 import { ANCHOR_FORMAT, anchorRecordValid, parseAnchor, type AnchorRecord } from "./anchor-format";
 import { anchorKey, readAnchorText } from "./anchor-store";
 import { eventMac } from "./canonical";
-import { acknowledgeAnchorBreaks, anchorFolder, recordAudit, recordAuditKeyRotation, runAuditVerify, verifyChains, writeAuditAnchor } from "./index";
+import { acknowledgeAnchorBreaks, anchorFolder, pruneAuditAnchors, recordAudit, selectKeptAnchors, recordAuditKeyRotation, runAuditVerify, verifyChains, writeAuditAnchor } from "./index";
 import { openAuditScratch, withTriggersDisabled, type AuditScratch } from "./testing";
 
 /**
@@ -380,5 +380,61 @@ describe("audit key rotation", () => {
   it("V11.2.2 anchors name their format and key: a document in another shape is not an anchor", () => {
     expect(parseAnchor("{}")).toEqual({ ok: false, problem: "not an anchor document (unexpected fields or format)" });
     expect(parseAnchor("not json")).toEqual({ ok: false, problem: "not an anchor document (unreadable JSON)" });
+  });
+});
+
+describe("anchor retention", () => {
+  it("V14.2.7 V16.4.3 keeps every anchor of the last two days, the newest of each older day and every backup's anchor, in the stores and the log; verify answers as before", async () => {
+    const store = newStore();
+    const org = await newOrg();
+    // In the future, past every anchor the other tests wrote, so the writer continues from these.
+    const day0 = new Date(Date.now() + 40 * 86_400_000);
+    day0.setUTCHours(0, 0, 0, 0);
+    const clock = useFakeClock(new Date(day0.getTime() + 3_600_000));
+    for (let d = 0; d < 4; d++) {
+      for (let i = 0; i < 3; i++) {
+        await record(org, 1);
+        await writeAuditAnchor(db, { reason: "schedule", onlyIfChanged: true, stores: [store] });
+        clock.advance(3_600_000);
+      }
+      if (d === 0) {
+        await record(org, 1);
+        await writeAuditAnchor(db, { reason: "backup", stores: [store] });
+      }
+      clock.advance(86_400_000 - 3 * 3_600_000);
+    }
+    const before = await runAuditVerify(db, { chains: [org], stores: [store] });
+    const ours = async () => (await db.select().from(auditAnchors).where(gte(auditAnchors.createdAt, day0))).length;
+    expect(await dated(store)).toHaveLength(13);
+    expect(await ours()).toBe(13);
+
+    const pruned = await pruneAuditAnchors(db, [store], clock.now());
+    expect(pruned).toEqual({ deleted: 4, errors: [] });
+    const left = (await dated(store)).map((o) => o.key);
+    const dayOf = (n: number) => new Date(day0.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    expect(left.filter((k) => k.includes(`/${dayOf(0)}/`))).toEqual(expect.arrayContaining([expect.stringMatching(/-backup-/), expect.stringMatching(/T03\d+Z-schedule-/)]));
+    expect(left.filter((k) => k.includes(`/${dayOf(0)}/`))).toHaveLength(2);
+    expect(left.filter((k) => k.includes(`/${dayOf(1)}/`))).toEqual([expect.stringMatching(/T03\d+Z-schedule-/)]);
+    expect(left.filter((k) => k.includes(`/${dayOf(2)}/`) || k.includes(`/${dayOf(3)}/`))).toHaveLength(6);
+    expect(await ours()).toBe(9);
+
+    const after = await runAuditVerify(db, { chains: [org], stores: [store] });
+    expect(after.exitCode).toBe(before.exitCode);
+    expect(after.anchors.verdict).toBe(before.anchors.verdict);
+    expect(await pruneAuditAnchors(db, [store], clock.now())).toEqual({ deleted: 0, errors: [] }); // idempotent
+  });
+
+  it("V14.2.7 anchors outside the naming scheme are never deleted; an unreachable store is reported, not thrown", async () => {
+    const at = new Date("2026-06-10T12:00:00Z");
+    const keys = [
+      "audit-anchors/ns/2026-06-01/20260601T010000000Z-schedule-aaaaaaaa.json",
+      "audit-anchors/ns/2026-06-01/20260601T020000000Z-schedule-bbbbbbbb.json",
+      "audit-anchors/ns/2026-06-01/20260601T003000000Z-backup-cccccccc.json",
+      "audit-anchors/ns/2026-06-01/notes.json",
+      "audit-anchors/ns/2026-06-09/20260609T010000000Z-schedule-dddddddd.json",
+      "audit-anchors/ns/2026-06-09/20260609T020000000Z-schedule-eeeeeeee.json",
+    ];
+    expect([...selectKeptAnchors(keys, at)].sort()).toEqual(keys.filter((k) => !k.includes("aaaaaaaa")).sort());
+    expect(await pruneAuditAnchors(db, [unreachableStore()], at)).toEqual({ deleted: 0, errors: [{ location: "s3://anchors-down/chargekeep", error: "connect ECONNREFUSED" }] });
   });
 });

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   "auth.other_sessions_revoked": action("Ended every other session"),
   "auth.password_reset_requested": action("Asked for a password reset link"),
   "auth.password_reset": action("Reset the password", "notice"),
+  "auth.password_changed": action("Changed the password", "notice"),
   "auth.email_verified": action("Confirmed the e-mail address"),
   "auth.organization_switched": action("Switched organization"),
   "mfa.totp_enrolled": action("Turned on an authenticator app", "notice"),
@@ -84,6 +85,19 @@ export const AUDIT_ACTIONS = {
   "sftp.renamed": action("Renamed a file over SFTP"),
   "statement.imported": action("Imported a bank statement"),
   "export.delivered": action("Delivered an export to the SFTP outbox", "notice"),
+  "scim_token.created": action("Created a SCIM provisioning token", "warning"),
+  "scim_token.used": action("A SCIM provisioning token was used"),
+  "scim_token.revoked": action("Revoked a SCIM provisioning token", "notice"),
+  "scim.auth_failed": action("SCIM request refused: missing, unknown or revoked token", "notice"),
+  "scim.user_created": action("Directory provisioned a member (SCIM)", "notice"),
+  "scim.user_updated": action("Directory changed a member (SCIM)"),
+  "scim.user_deactivated": action("Directory deactivated a member: suspended (SCIM)", "warning"),
+  "scim.user_reactivated": action("Directory reactivated a member (SCIM)", "notice"),
+  "scim.user_deleted": action("Directory deleted a member: suspended (SCIM)", "warning"),
+  "scim.group_created": action("Directory created a group (SCIM)", "notice"),
+  "scim.group_updated": action("Directory changed a group or its members (SCIM)", "notice"),
+  "scim.group_deleted": action("Directory deleted a group (SCIM)", "notice"),
+  "scim.group_mapping_changed": action("Mapped a directory group to roles", "warning"),
 } as const satisfies Record<string, { description: string; severity: Severity }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

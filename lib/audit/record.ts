@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { PgTransaction } from "drizzle-orm/pg-core";
 import { rowsOf, type Database } from "@/db";
-import { onAuditRecorded } from "@/lib/alerts";
+import { onAuditRecorded } from "./listeners";
 import { now } from "@/lib/clock";
 import { AuditKeyUnknownError, currentAuditKeyId, hasAuditKey } from "@/lib/crypto";
 import { chainOf, eventMac, GENESIS_HASH, type AuditMetadata } from "./canonical";
@@ -37,7 +37,7 @@ const clip = (v: string | null | undefined, max: number) => (v == null ? null : 
  * Given a transaction, the event is written in it: it commits or rolls back with the change it
  * describes, and the chain head's row lock (taken by the upsert below) is held until then, so
  * writers of one chain queue up and never fork it. Given the root database, it joins the chain's
- * group commit (below). Afterwards the alert rules see the event (`onAuditRecorded`); an alert
+ * group commit (below). Afterwards the subscribers (the alert rules) see the event (`onAuditRecorded`); an alert
  * failure is logged and never fails the audited change.
  */
 export async function recordAudit(db: Database, event: AuditEventInput): Promise<StoredAuditEvent> {

@@ -5,7 +5,7 @@ import { users } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { sendMail, verifyEmailMail } from "@/lib/mail";
 import { recordAccountEvent } from "./audit";
-import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
+import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "@/lib/credentials";
 
 export async function verifyEmail(db: Database, token: string): Promise<boolean> {
   return db.transaction(async (tx) => {

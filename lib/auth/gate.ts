@@ -6,12 +6,18 @@ import { getDb } from "@/db";
 import { asDatabaseUnavailable } from "@/db/errors";
 import { env } from "@/lib/env";
 import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
-import { ensureFirewallLoaded, firewallDecision } from "@/lib/firewall";
-import { networkRefused } from "@/lib/firewall/refusal";
+import { ensureFirewallLoaded, firewallDecision, networkRefused } from "@/lib/firewall";
 import { clientIpFrom } from "@/lib/http/client-ip";
-import type { Permission } from "@/lib/rbac/permissions";
-import { mfaPendingCookieName, sessionCookieName, sessionCookieOptions } from "./cookie";
-import { rotateSession, validateSessionToken, type SessionContext } from "./session";
+import {
+  mfaPendingCookieName,
+  rotateCurrentSession,
+  sessionCookieName,
+  sessionCookieOptions,
+  setSessionCookie,
+  type SessionContext,
+} from "@/lib/credentials";
+import type { Permission } from "@/lib/permissions";
+import { validateSessionToken } from "./session";
 
 /**
  * The one gate. Pages, server actions and route handlers all come through here; nothing else
@@ -61,16 +67,6 @@ export async function requireSession(options: GateOptions = {}): Promise<Session
   const rotated = await rotateCurrentSession(ctx);
   await setSessionCookie(rotated.token);
   return rotated.ctx;
-}
-
-/**
- * Gives the request's session a new id (privileges changed). The caller delivers the token:
- * next/headers cookies in actions, a Set-Cookie header in route handlers.
- */
-export async function rotateCurrentSession(ctx: SessionContext): Promise<{ ctx: SessionContext; token: string }> {
-  const rotated = await rotateSession(getDb(), ctx.session.id);
-  if (!rotated) throw unauthenticated();
-  return { token: rotated.token, ctx: { ...ctx, session: { ...ctx.session, id: rotated.sessionId, rotationPending: false } } };
 }
 
 /**
@@ -162,10 +158,6 @@ export async function currentSessionToken(): Promise<string | undefined> {
 
 export function sessionTokenFromRequest(req: Request): string | undefined {
   return readCookie(req.headers.get("cookie"), sessionCookieName());
-}
-
-export async function setSessionCookie(token: string): Promise<void> {
-  (await cookies()).set(sessionCookieName(), token, sessionCookieOptions());
 }
 
 export async function clearSessionCookie(): Promise<void> {

@@ -5,10 +5,8 @@ import { users } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
 import { passwordChangedMail, passwordResetMail, sendMail } from "@/lib/mail";
-import { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
+import { consumeAuthToken, hashPassword, issueAuthToken, passwordProblem, revokeAllSessions, TOKEN_MINUTES } from "@/lib/credentials";
 import { recordAccountEvent } from "./audit";
-import { hashPassword, passwordProblem } from "./password";
-import { revokeAllSessions } from "./session";
 
 /** Always the same answer; only an existing account gets a mail. */
 export async function requestPasswordReset(db: Database, email: string): Promise<void> {

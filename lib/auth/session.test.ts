@@ -6,7 +6,8 @@ import { useFakeClock } from "@/lib/clock";
 import { sha256Hex } from "@/lib/crypto";
 import { stubEnv } from "@/tests/env";
 import { makeSession, makeUser } from "@/tests/factories";
-import { revokeAllSessions, revokeOtherSessions, revokeSession, rotateSession, validateSessionToken } from "./session";
+import { revokeAllSessions, revokeOtherSessions, revokeSession, rotateSession } from "@/lib/credentials";
+import { validateSessionToken } from "./session";
 
 describe("sessions", () => {
   it("V7.2.3 V7.2.4 V11.5.1 issues a random 256-bit token and stores only its SHA-256", async () => {

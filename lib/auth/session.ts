@@ -1,74 +1,13 @@
 import "server-only";
-import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db";
-import { sessions } from "@/db/schema";
 import { now } from "@/lib/clock";
-import { randomToken, sha256Hex } from "@/lib/crypto";
-import { env } from "@/lib/env";
-import { isPermission, type Permission } from "@/lib/rbac/permissions";
-
-export type SessionContext = {
-  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; rotationPending: boolean };
-  mfa: MfaState;
-  user: { id: string; email: string; name: string; isOperator: boolean };
-  organization: { id: string; name: string; roleId: string; roleName: string; roleKey: string | null };
-  /** Effective permissions in the active organization, computed fresh on every request. */
-  permissions: ReadonlySet<Permission>;
-};
-
-/**
- * The session's second-factor standing, computed with the session in the same statement.
- * `mustEnrol`: the organization requires MFA of this member, the grace period is over and they
- * have no factor; such a session reaches only the enrolment page and sign-out.
- */
-export type MfaState = {
-  /** Has a confirmed authenticator app or at least one security key / passkey. */
-  enrolled: boolean;
-  verifiedAt: Date | null;
-  /** The organization's policy covers this member. */
-  required: boolean;
-  /** When the grace period ends (null when not required). */
-  enrolBy: Date | null;
-  mustEnrol: boolean;
-};
-
-export type SessionStage = "full" | "mfa_pending";
-
-type Meta = { ip: string | null; userAgent: string | null };
-
-/** A password-only session lives just long enough to type a code. */
-export const MFA_PENDING_LIFETIME_MS = 10 * 60_000;
+import { sessionLimits, type MfaState, type SessionContext, type SessionStage } from "@/lib/credentials";
+import { sha256Hex } from "@/lib/crypto";
+import { isPermission } from "@/lib/permissions";
 
 /** Only write last_seen_at once a minute: the idle timeout needs no finer grain, and reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
-
-function limits() {
-  const e = env();
-  return { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 };
-}
-
-export async function createSession(
-  db: Database,
-  input: { userId: string; organizationId: string; stage?: SessionStage; mfaVerified?: boolean } & Meta,
-): Promise<{ token: string; sessionId: string }> {
-  const token = randomToken();
-  const id = sha256Hex(token);
-  const t = now();
-  const pending = input.stage === "mfa_pending";
-  await db.insert(sessions).values({
-    id,
-    userId: input.userId,
-    organizationId: input.organizationId,
-    createdAt: t,
-    lastSeenAt: t,
-    expiresAt: new Date(t.getTime() + (pending ? MFA_PENDING_LIFETIME_MS : limits().absoluteMs)),
-    ip: input.ip,
-    userAgent: input.userAgent,
-    mfaPending: pending,
-    mfaVerifiedAt: input.mfaVerified ? t : null,
-  });
-  return { token, sessionId: id };
-}
 
 type Row = {
   id: string;
@@ -109,7 +48,7 @@ export async function validateSessionToken(db: Database, token: string, stage: S
   if (!token || token.length > 100) return null;
   const id = sha256Hex(token);
   const now_ = now();
-  const { idleMs } = limits();
+  const { idleMs } = sessionLimits();
   // Raw SQL gets ISO strings with casts: postgres.js does not serialize Date parameters here.
   const t = sql`${now_.toISOString()}::timestamptz`;
   const idleCutoff = sql`${new Date(now_.getTime() - idleMs).toISOString()}::timestamptz`;
@@ -178,82 +117,4 @@ function mfaStateOf(row: Row, at: Date): MfaState {
   const start = Math.max(asDate(row.mfa_policy_since).getTime(), asDate(row.member_since).getTime());
   const enrolBy = new Date(start + (row.mfa_grace_days ?? 0) * 86_400_000);
   return { enrolled, verifiedAt, required, enrolBy, mustEnrol: !enrolled && at.getTime() >= enrolBy.getTime() };
-}
-
-/** New id for the same session (privilege or context change): the old token stops working. */
-export async function rotateSession(
-  db: Database,
-  sessionId: string,
-  changes: { organizationId?: string; mfaPending?: false; mfaVerifiedAt?: Date; expiresAt?: Date; lastSeenAt?: Date } = {},
-) {
-  const token = randomToken();
-  const id = sha256Hex(token);
-  const updated = await db
-    .update(sessions)
-    .set({ id, rotationPending: false, ...changes })
-    .where(eq(sessions.id, sessionId))
-    .returning({ id: sessions.id });
-  if (updated.length !== 1) return null;
-  return { token, sessionId: id };
-}
-
-/** Someone changed this user's privileges: each of their sessions gets a new id on its next request. */
-export async function markSessionsForRotation(db: Database, userId: string): Promise<void> {
-  await db.update(sessions).set({ rotationPending: true }).where(eq(sessions.userId, userId));
-}
-
-export async function revokeSession(db: Database, userId: string, sessionId: string): Promise<boolean> {
-  const deleted = await db
-    .delete(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
-    .returning({ id: sessions.id });
-  return deleted.length > 0;
-}
-
-/** Sign-in from a browser that still holds a session replaces it: the old token dies. */
-export async function revokeSessionByToken(db: Database, token: string | undefined): Promise<void> {
-  if (!token || token.length > 100) return;
-  await db.delete(sessions).where(eq(sessions.id, sha256Hex(token)));
-}
-
-export async function revokeOtherSessions(db: Database, userId: string, keepSessionId: string): Promise<number> {
-  const deleted = await db
-    .delete(sessions)
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
-    .returning({ id: sessions.id });
-  return deleted.length;
-}
-
-export async function revokeAllSessions(db: Database, userId: string): Promise<number> {
-  const deleted = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
-  return deleted.length;
-}
-
-/** Drop a user's dead rows so the session list only shows live browsers. */
-export async function pruneExpiredSessions(db: Database, userId: string): Promise<void> {
-  const t = now();
-  await db
-    .delete(sessions)
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        or(lt(sessions.expiresAt, t), lt(sessions.lastSeenAt, new Date(t.getTime() - limits().idleMs))),
-      ),
-    );
-}
-
-export async function listSessions(db: Database, userId: string) {
-  await pruneExpiredSessions(db, userId);
-  return db
-    .select({
-      id: sessions.id,
-      createdAt: sessions.createdAt,
-      lastSeenAt: sessions.lastSeenAt,
-      expiresAt: sessions.expiresAt,
-      ip: sessions.ip,
-      userAgent: sessions.userAgent,
-    })
-    .from(sessions)
-    .where(eq(sessions.userId, userId))
-    .orderBy(desc(sessions.lastSeenAt));
 }

@@ -7,15 +7,20 @@ import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { sha256Hex } from "@/lib/crypto/tokens";
 // By path, not the lib/defense index: keeps lib/auth's import graph free of lib/mfa.
-import { lockedMessage, NETWORK_BLOCKED_MESSAGE, SUSPENDED_MESSAGE } from "@/lib/defense/messages";
-import { recordAuthFailure } from "@/lib/defense/record-failure";
-import { accountStatus, ipBlockedUntil, unknownAddressStatus } from "@/lib/defense/status";
-import { recordSignInSuccess } from "@/lib/defense/success";
+import {
+  accountStatus,
+  ipBlockedUntil,
+  lockedMessage,
+  recordAuthFailure,
+  recordSignInSuccess,
+  unknownAddressStatus,
+  NETWORK_BLOCKED_MESSAGE,
+  SUSPENDED_MESSAGE,
+} from "@/lib/defense";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
 import { recordAccountEvent } from "./audit";
-import { dummyPasswordHash, verifyPassword } from "./password";
-import { createSession, pruneExpiredSessions, revokeSessionByToken } from "./session";
+import { createSession, dummyPasswordHash, pruneExpiredSessions, revokeSessionByToken, verifyPassword } from "@/lib/credentials";
 
 export type SignInResult =
   /** mfaRequired: the token is an MFA-pending session; it goes in the pending cookie, not the session one. */

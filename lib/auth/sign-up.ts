@@ -4,12 +4,10 @@ import type { z } from "zod";
 import type { Database } from "@/db";
 import { users } from "@/db/schema";
 import { badRequest } from "@/lib/errors";
-import { createOrganizationWithOwner } from "@/lib/rbac/setup";
+import { createOrganizationWithOwner } from "@/lib/rbac";
 import { accountExistsMail, sendMail, verifyEmailMail } from "@/lib/mail";
 import { recordAccountEvent } from "./audit";
-import { issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";
-import { hashPassword, passwordProblem } from "./password";
-import type { signUpSchema } from "./schemas";
+import { hashPassword, issueAuthToken, passwordProblem, TOKEN_MINUTES, type signUpSchema } from "@/lib/credentials";
 
 /**
  * Creates the user, their organization and the owner membership in one transaction, then mails

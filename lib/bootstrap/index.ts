@@ -3,17 +3,22 @@ import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
+import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
 import { seedDemoAtStartup } from "@/lib/demo";
-import { loadFirewall } from "@/lib/firewall";
+import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
+import { registerSharedEdgeLimits } from "@/lib/ratelimit";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup/runs";
-import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
+import { markInterruptedSyncs } from "@/lib/sync";
+import { startBackgroundWork } from "@/lib/workers";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
   const config = env(); // throws with every bad variable named: a bad deploy stops here
+  // The alert rules hear every audit event from here on (lib/audit imports no listener).
+  listenToAuditEvents();
   const handle = getDbHandle();
   await runMigrations(handle);
   // Encrypted columns are read synchronously: every data key is unwrapped here, once.
@@ -23,12 +28,17 @@ export async function bootstrap(): Promise<void> {
   if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
   // The proxy checks the firewall from memory: load the rules before the first request.
   await loadFirewall(handle.db);
+  // Changes made on other instances arrive pushed (NOTIFY / Redis) and on a timer, never on a request.
+  await keepFirewallFresh();
+  // With Redis or Upstash the proxy's per-IP limits count across every instance (memory stays the first pass).
+  registerSharedEdgeLimits();
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
-  // Before the scheduler starts: the demo's first sync is run here, not picked up twice.
+  // Before the background workers start: the demo's first sync is run here, not picked up twice.
   await seedDemoAtStartup(handle.db);
   await recoverInterruptedWork(handle.db);
-  startSyncScheduler();
+  // Background jobs (pg-boss) run in the app's process unless JOBS_WORKERS=off (a worker dyno runs them).
+  if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
   // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
   startAuditAnchorTimer();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);

@@ -5,7 +5,7 @@ import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { contactMessages } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
-import { emailSchema } from "@/lib/auth/schemas";
+import { emailSchema } from "@/lib/credentials";
 import { forbidden } from "@/lib/errors";
 
 export const contactMessageSchema = z.object({

@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "@/db";
 import { auditRequestFields, recordAudit, type AuditAction, type AuditMetadata, type AuditResult } from "@/lib/audit";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { activeOrganizationIds } from "@/lib/orgs/active";
+import { activeOrganizationIds } from "@/lib/rbac";
 
 /**
  * One rule for account-level defense events (lock, suspension, unlock): the account belongs to no

@@ -357,7 +357,7 @@ describe("admin unlock", () => {
 });
 
 async function createPending(userId: string, organizationId: string): Promise<string> {
-  const { createSession } = await import("@/lib/auth/session");
+  const { createSession } = await import("@/lib/credentials");
   const { token } = await createSession(db(), { userId, organizationId, ip: null, userAgent: "u", stage: "mfa_pending" });
   const [row] = await db().select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, userId), eq(sessions.mfaPending, true)));
   expect(row).toBeDefined();

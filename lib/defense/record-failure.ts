@@ -3,7 +3,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { accountDefense, authFailures, ipBlocks, type AuthFailureKind } from "@/db/schema";
 import { recordAudit, auditRequestFields } from "@/lib/audit";
-import { revokeAllSessions } from "@/lib/auth/session";
+import { revokeAllSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { recordDefenseEvent } from "./audit";

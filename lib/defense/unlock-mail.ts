@@ -2,12 +2,12 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { users } from "@/db/schema";
-import { issueAuthToken, TOKEN_MINUTES } from "@/lib/auth/auth-tokens";
+import { issueAuthToken, TOKEN_MINUTES } from "@/lib/credentials";
 import { sendMail } from "@/lib/mail";
 import { unlockAccountMail } from "@/lib/mail/unlock-account";
 
 /**
- * The unlock link is a single-use, hashed, expiring token from lib/auth/auth-tokens. It uses the
+ * The unlock link is a single-use, hashed, expiring token from lib/credentials. It uses the
  * password-reset purpose because unlocking IS a password reset (proving the mailbox and choosing a
  * new password); a dedicated "unlock_account" purpose with a longer lifetime needs a line in
  * db/schema/identity.ts (AUTH_TOKEN_PURPOSES) and TOKEN_MINUTES, then only this constant changes.

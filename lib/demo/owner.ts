@@ -2,8 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, organizations, users } from "@/db/schema";
-// Deep path: lib/auth's index carries the page gate (next/navigation), which CLI scripts cannot load.
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
 import { createOrganizationWithOwner } from "@/lib/rbac";

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Database } from "@/db";
-// Deep path: lib/auth's index carries the page gate (next/navigation), which CLI scripts cannot load.
-import { createSession, revokeSession, validateSessionToken, type SessionContext } from "@/lib/auth/session";
+import { createSession, revokeSession, type SessionContext } from "@/lib/credentials";
+// Deep path, as bench/session-query.ts: lib/auth's index carries Next's request helpers, which CLI scripts cannot load.
+import { validateSessionToken } from "@/lib/auth/session";
 
 export type DemoOwner = { userId: string; organizationId: string };
 

@@ -3,8 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groups, memberships, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
-// Deep path: lib/auth's index carries the page gate (next/navigation), which CLI scripts cannot load.
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
 import { addGroupMember, loadRoleTree, saveGroup } from "@/lib/rbac";

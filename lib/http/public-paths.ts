@@ -33,7 +33,13 @@ const PUBLIC_EXACT = new Set([
   "/dev/outbox", // development only: the page itself answers 404 in production
 ]);
 
-const PUBLIC_PREFIXES = ["/_next/"];
+/**
+ * SCIM (lib/scim): identity providers send a bearer token, never a cookie; every handler there
+ * refuses a request without a valid token itself (scimRoute), so the proxy lets them reach it.
+ */
+export const BEARER_TOKEN_PREFIX = "/api/scim/v2/";
+
+const PUBLIC_PREFIXES = ["/_next/", BEARER_TOKEN_PREFIX];
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_EXACT.has(pathname) || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));

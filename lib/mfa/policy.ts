@@ -25,7 +25,7 @@ import { authorize } from "@/lib/rbac/authorize";
 import { isAtOrAbove, type RoleNode } from "@/lib/rbac/role-tree";
 import { loadRoleTree } from "@/lib/rbac/tree-queries";
 import { recordMfaEvent } from "./hooks";
-import { requireRecentMfa } from "./step-up";
+import { requireRecentMfa } from "@/lib/credentials";
 
 /**
  * The organization's MFA policy (owner only: security:manage): nobody, everyone, or members

@@ -10,7 +10,7 @@ import { changeMemberRole, suspendMember } from "@/lib/rbac";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser, roleIdOf } from "@/tests/factories";
 import { setRequestCookie } from "@/tests/request-context";
 import { completeStepUp } from "./completion";
-import { hasRecentMfa, requireRecentMfa } from "./step-up";
+import { hasRecentMfa, requireRecentMfa } from "@/lib/credentials";
 
 const MINUTE = 60_000;
 

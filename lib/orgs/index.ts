@@ -4,9 +4,9 @@ import { and, asc, eq } from "drizzle-orm";
 import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { memberships, organizations, roles } from "@/db/schema";
-import { rotateSession, type SessionContext } from "@/lib/auth";
+import { rotateSession, type SessionContext } from "@/lib/credentials";
 import { notFound } from "@/lib/errors";
-import { createOrganizationWithOwner } from "@/lib/rbac/setup";
+import { createOrganizationWithOwner } from "@/lib/rbac";
 
 export const organizationNameSchema = boundaryText({ error: "Enter the organization's name." })
   .trim()

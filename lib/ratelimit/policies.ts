@@ -42,6 +42,8 @@ export const policies = {
   "bank-sync-user": { limit: 12, window: "1 h", failMode: "open", message: "Too many sync requests." },
   "sftp-auth-ip": { limit: 30, window: "5 m", failMode: "closed", perIp: true, message: "Too many SFTP sign-in attempts from this network." },
   "sftp-auth-key": { limit: 10, window: "15 m", failMode: "closed", message: "Too many SFTP sign-in attempts with this key." },
+  "scim-token": { limit: 600, window: "1 m", failMode: "open", message: "Too many SCIM requests with this token." },
+  "scim-auth-ip": { limit: 20, window: "15 m", failMode: "closed", perIp: true, message: "Too many SCIM requests with a missing or invalid token from this network." },
 } as const satisfies Record<string, Policy>;
 
 export type PolicyName = keyof typeof policies;

@@ -1,5 +1,5 @@
 import { AppError, forbidden } from "@/lib/errors";
-import { PERMISSIONS, type Permission } from "./permissions";
+import { PERMISSIONS, type Permission } from "@/lib/permissions";
 
 /** What authorize() needs from a session: the active organization and its effective permissions. */
 export type Authorizable = { organization: { id: string }; permissions: ReadonlySet<Permission> };

@@ -1,4 +1,4 @@
-import type { Permission } from "./permissions";
+import type { Permission } from "@/lib/permissions";
 
 /**
  * The starting role tree, most senior first: owner > admin > accountant > member > viewer.

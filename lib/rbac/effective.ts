@@ -2,10 +2,10 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups } from "@/db/schema";
-import type { SessionContext } from "@/lib/auth/session";
+import type { SessionContext } from "@/lib/credentials";
 import { authorize } from "./authorize";
 import { getMembership } from "./members";
-import { PERMISSIONS, type Permission } from "./permissions";
+import { PERMISSIONS, type Permission } from "@/lib/permissions";
 import { descendantsOf } from "./role-tree";
 import { loadRoleTree } from "./tree-queries";
 

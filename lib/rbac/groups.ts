@@ -4,8 +4,8 @@ import { z } from "zod";
 import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups, sessions, users } from "@/db/schema";
-import { markSessionsForRotation, type SessionContext } from "@/lib/auth/session";
-import { badRequest, notFound } from "@/lib/errors";
+import { markSessionsForRotation, type SessionContext } from "@/lib/credentials";
+import { AppError, badRequest, notFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
 import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
@@ -46,6 +46,16 @@ async function groupInOrg(db: Database, ctx: SessionContext, groupId: string) {
   return g;
 }
 
+export const DIRECTORY_MANAGED_GROUP =
+  "This group comes from your organization's directory (SCIM): change its name and members in your identity provider. Its roles are set on the SCIM provisioning page.";
+
+/** The directory owns a directory-managed group's name and members: the group pages only read it. */
+async function editableGroupInOrg(db: Database, ctx: SessionContext, groupId: string) {
+  const g = await groupInOrg(db, ctx, groupId);
+  if (g.directoryManaged) throw new AppError("directory_managed", 409, DIRECTORY_MANAGED_GROUP);
+  return g;
+}
+
 /** Every member of the group gets a new session id on their next request (one statement). */
 async function rotateGroupMembers(db: Database, groupId: string) {
   const members = db.select({ userId: groupMembers.userId }).from(groupMembers).where(eq(groupMembers.groupId, groupId));
@@ -60,7 +70,7 @@ export async function saveGroup(db: Database, ctx: SessionContext, input: z.inpu
   return db.transaction(async (tx) => {
     const tree = await loadRoleTree(tx, ctx.organization.id);
     for (const id of data.roleIds) if (!tree.some((r) => r.id === id)) throw notFound("That role");
-    if (groupId) await groupInOrg(tx, ctx, groupId);
+    if (groupId) await editableGroupInOrg(tx, ctx, groupId);
     const previous = groupId ? (await tx.select().from(groupRoles).where(eq(groupRoles.groupId, groupId))).map((r) => r.roleId) : [];
     assertCanGrantRoles(ctx, tree, data.roleIds.filter((id) => !previous.includes(id)));
     let id = groupId;
@@ -87,7 +97,7 @@ export async function deleteGroup(db: Database, ctx: SessionContext, groupId: st
   authorize(ctx, "roles:manage");
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
-    await groupInOrg(tx, ctx, groupId);
+    await editableGroupInOrg(tx, ctx, groupId);
     await rotateGroupMembers(tx, groupId);
     await tx.delete(groups).where(eq(groups.id, groupId));
     await recordRbacEvent(tx, ctx, { action: "group.deleted", groupId });
@@ -99,7 +109,7 @@ export async function addGroupMember(db: Database, ctx: SessionContext, groupId:
   authorize(ctx, "roles:assign");
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
-    await groupInOrg(tx, ctx, groupId);
+    await editableGroupInOrg(tx, ctx, groupId);
     await getMembership(tx, ctx, userId);
     const tree = await loadRoleTree(tx, ctx.organization.id);
     const carried = (await tx.select().from(groupRoles).where(eq(groupRoles.groupId, groupId))).map((r) => r.roleId);
@@ -114,7 +124,7 @@ export async function removeGroupMember(db: Database, ctx: SessionContext, group
   authorize(ctx, "roles:assign");
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
-    await groupInOrg(tx, ctx, groupId);
+    await editableGroupInOrg(tx, ctx, groupId);
     await getMembership(tx, ctx, userId); // a user of another organization reads as not found
     await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
     await markSessionsForRotation(tx, userId);

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
-import type { SessionContext } from "@/lib/auth/session";
+import { requireRecentMfa, type SessionContext } from "@/lib/credentials";
 import { auditRequestFields, currentAuditMeta, recordAudit } from "@/lib/audit";
-import { requireRecentMfa } from "@/lib/mfa/step-up";
 
 export type RbacEvent =
   | { action: "member.role_changed"; targetUserId: string; roleId: string }

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, users } from "@/db/schema";
-import type { SessionContext } from "@/lib/auth/session";
+import type { SessionContext } from "@/lib/credentials";
 import { authorize } from "./authorize";
 
 /** Cap for a select list; an organization larger than this needs a search box instead. */

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { and, asc, count, eq, ilike, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db";
 import { groupMembers, groups, memberships, roles, sessions, users } from "@/db/schema";
-import { issueAuthToken, TOKEN_MINUTES } from "@/lib/auth/auth-tokens";
-import { markSessionsForRotation, revokeAllSessions, type SessionContext } from "@/lib/auth/session";
+import { issueAuthToken, markSessionsForRotation, revokeAllSessions, TOKEN_MINUTES, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest, notFound } from "@/lib/errors";
 import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
@@ -111,18 +110,35 @@ async function guardedMemberChange(db: Database, ctx: SessionContext, userId: st
   return member;
 }
 
+/**
+ * The one suspension path (an admin here, the organization's directory through lib/scim): the
+ * membership is suspended and its sessions end, so the next request of any signed-in browser is
+ * refused and SFTP (which reads the membership's status) stops; the last active owner stays.
+ * Runs inside the caller's transaction; the caller records who and why.
+ */
+export async function applySuspension(tx: Database, organizationId: string, userId: string): Promise<void> {
+  await assertNotLastOwner(tx, organizationId, userId);
+  await tx
+    .update(memberships)
+    .set({ status: "suspended", suspendedAt: now() })
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+  await revokeSessionsInOrg(tx, organizationId, userId);
+}
+
+export async function applyReactivation(tx: Database, organizationId: string, userId: string): Promise<void> {
+  await tx
+    .update(memberships)
+    .set({ status: "active", suspendedAt: null })
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+}
+
 /** Suspension takes effect at once: the member's sessions in this organization end and sign-in is refused. */
 export async function suspendMember(db: Database, ctx: SessionContext, userId: string) {
   authorize(ctx, "members:manage");
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
     await guardedMemberChange(tx, ctx, userId, "suspend");
-    await assertNotLastOwner(tx, ctx.organization.id, userId);
-    await tx
-      .update(memberships)
-      .set({ status: "suspended", suspendedAt: now() })
-      .where(and(eq(memberships.organizationId, ctx.organization.id), eq(memberships.userId, userId)));
-    await revokeSessionsInOrg(tx, ctx.organization.id, userId);
+    await applySuspension(tx, ctx.organization.id, userId);
     await recordRbacEvent(tx, ctx, { action: "member.suspended", targetUserId: userId });
   });
 }
@@ -132,10 +148,7 @@ export async function reactivateMember(db: Database, ctx: SessionContext, userId
   await requireStepUpForSensitiveChange(ctx);
   await db.transaction(async (tx) => {
     await guardedMemberChange(tx, ctx, userId, "reactivate");
-    await tx
-      .update(memberships)
-      .set({ status: "active", suspendedAt: null })
-      .where(and(eq(memberships.organizationId, ctx.organization.id), eq(memberships.userId, userId)));
+    await applyReactivation(tx, ctx.organization.id, userId);
     await recordRbacEvent(tx, ctx, { action: "member.reactivated", targetUserId: userId });
   });
 }

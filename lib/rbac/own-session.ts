@@ -1,6 +1,5 @@
 import "server-only";
-import { rotateCurrentSession, setSessionCookie } from "@/lib/auth/gate";
-import type { SessionContext } from "@/lib/auth/session";
+import { rotateCurrentSession, setSessionCookie, type SessionContext } from "@/lib/credentials";
 
 /**
  * For server actions, after an RBAC change that marked the editor's own session for rotation

@@ -1,4 +1,4 @@
-import type { Permission } from "./permissions";
+import type { Permission } from "@/lib/permissions";
 
 /** A role as the hierarchy sees it: `parentId` is the next more senior role (null for the top). */
 export type RoleNode = { id: string; parentId: string | null; grants: readonly Permission[] };

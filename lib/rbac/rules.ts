@@ -2,9 +2,9 @@ import "server-only";
 import { and, count, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, roles } from "@/db/schema";
-import type { SessionContext } from "@/lib/auth/session";
+import type { SessionContext } from "@/lib/credentials";
 import { AppError, forbidden } from "@/lib/errors";
-import { PERMISSIONS, type Permission } from "./permissions";
+import { PERMISSIONS, type Permission } from "@/lib/permissions";
 import { effectiveRolePermissions, isAtOrAbove, type RoleNode } from "./role-tree";
 
 /** Nobody hands out a permission they do not hold themselves. */

@@ -2,7 +2,7 @@ import "server-only";
 import { eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db";
 import { rolePermissions, roles } from "@/db/schema";
-import { isPermission, type Permission } from "./permissions";
+import { isPermission, type Permission } from "@/lib/permissions";
 import type { RoleNode } from "./role-tree";
 
 export type OrgRole = RoleNode & { name: string; description: string; key: string | null; builtIn: boolean };

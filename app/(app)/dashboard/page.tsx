@@ -6,8 +6,7 @@ import { filterValuesOf, ReportFilterForm } from "@/components/reports/report-fi
 import { CashFlowSection, RankedTable } from "@/components/reports/report-tables";
 import { BalanceTrend } from "@/components/reports/balance-trend";
 import { PeriodSelector } from "@/components/reports/period-selector";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { DASHBOARD_PERIODS, listAccounts, listConnectionStatus, loadDashboard, parseDashboardPeriod, parseReportFilters, PERMISSION_GRANTERS, reportFilterParams } from "@/lib/reports";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -15,8 +14,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 type Search = Record<string, string | string[] | undefined>;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("dashboard:read");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("dashboard:read");
   const orgId = ctx.organization.id;
   const canSeeNumbers = ctx.permissions.has("reports:read");
   const [connections, accounts] = await Promise.all([

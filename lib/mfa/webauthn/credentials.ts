@@ -7,7 +7,7 @@ import { AppError, badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { factorSummary } from "../factors";
 import { recordMfaEvent } from "../hooks";
-import { requireRecentMfa } from "../step-up";
+import { requireRecentMfa } from "@/lib/credentials";
 import { credentialNameSchema } from "./schemas";
 
 export type WebauthnCredentialSummary = {

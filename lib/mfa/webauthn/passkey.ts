@@ -7,7 +7,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, users, webauthnCredentials } from "@/db/schema";
 import { createSession, revokeSessionByToken } from "@/lib/auth";
-import { pruneExpiredSessions } from "@/lib/auth/session";
+import { pruneExpiredSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";

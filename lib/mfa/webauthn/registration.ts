@@ -11,7 +11,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
 import { recordMfaEvent, type MfaEventContext } from "../hooks";
 import { ensureRecoveryCodes } from "../recovery-codes";
-import { requireRecentMfa } from "../step-up";
+import { requireRecentMfa } from "@/lib/credentials";
 import { consumeChallenge, issueChallenge, sessionBinding } from "./challenges";
 import { relyingParty, userHandleOf } from "./config";
 import { alreadyRegistered, challengeExpired, registrationFailed } from "./errors";

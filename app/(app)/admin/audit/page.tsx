@@ -7,9 +7,8 @@ import { AuditFilterForm, type AuditFilterValues } from "@/components/audit/audi
 import { AuditResult } from "@/components/audit/audit-result";
 import { AuditTarget } from "@/components/audit/audit-target";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit/query";
-import { requirePagePermission } from "@/lib/auth";
+import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit";
+import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { ExportButtons } from "./export-buttons";
 
@@ -19,6 +18,15 @@ type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").slice(0, 400);
 
 function actorOf(e: AuditEventView) {
+  // The organization's directory (lib/scim) acts through a token, not a person: name the token.
+  if (!e.actorUserId && e.metadata.actorKind === "scim") {
+    return (
+      <>
+        Directory (SCIM)
+        {typeof e.metadata.scimClient === "string" ? <span className="block text-xs text-slate-600">token “{e.metadata.scimClient}”</span> : null}
+      </>
+    );
+  }
   if (!e.actorUserId) return <span className="text-slate-500">System</span>;
   if (!e.actorEmail) return <span className="font-mono text-xs">{e.actorUserId}</span>;
   return (
@@ -30,7 +38,7 @@ function actorOf(e: AuditEventView) {
 }
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("audit:read");
+  const { session: ctx, db } = await requirePagePermission("audit:read");
   const params = await searchParams;
   const values: AuditFilterValues = {
     actor: one(params.actor),
@@ -47,14 +55,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   let pageProblem: string | null = null;
   if (parsed.ok) {
     try {
-      page = await listAuditEvents(getDb(), ctx, parsed.filters, one(params.cursor) || null);
+      page = await listAuditEvents(db, ctx, parsed.filters, one(params.cursor) || null);
     } catch (e) {
       // A page link someone edited: say so instead of failing the whole page.
       if (isAppError(e) && e.status === 400) pageProblem = e.message;
       else throw e;
     }
   }
-  const actorChoices = await listActorChoices(getDb(), ctx);
+  const actorChoices = await listActorChoices(db, ctx);
   const pageHref = (cursor: string) => `/admin/audit?${new URLSearchParams([...new URLSearchParams(query).entries(), ["cursor", cursor]]).toString()}`;
 
   return (
@@ -111,6 +119,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                     <td className="p-2">{actorOf(e)}</td>
                     <th scope="row" className="p-2 text-left font-normal">
                       {e.description}
+                      {typeof e.metadata.reason === "string" ? <span className="block text-xs text-slate-700">Why: {e.metadata.reason}</span> : null}
                       <code className="block font-mono text-xs text-slate-600">{e.action}</code>
                     </th>
                     <td className="p-2">

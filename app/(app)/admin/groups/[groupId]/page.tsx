@@ -2,14 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { can, listGroups, listRoles } from "@/lib/rbac";
-import { listMemberOptions } from "@/lib/rbac/member-options";
+import { listRoles, listGroups, can, listMemberOptions, DIRECTORY_MANAGED_GROUP } from "@/lib/rbac";
 import { GroupForm } from "../group-form";
 import { AddGroupMemberForm, DeleteGroupForm, GroupMembers } from "./group-controls";
 
@@ -23,17 +20,19 @@ const NOTES: Record<string, string> = {
 };
 
 export default async function GroupPage(props: { params: Promise<{ groupId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("roles:read");
+  const { session: ctx, db } = await requirePagePermission("roles:read");
   const groupId = requireUuidParam((await props.params).groupId);
   const search = await props.searchParams;
-  const loaded = await loadForPage(async () => ({ groups: await listGroups(getDb(), ctx), roles: await listRoles(getDb(), ctx) }));
+  const loaded = await loadForPage(async () => ({ groups: await listGroups(db, ctx), roles: await listRoles(db, ctx) }));
   const group = loaded.groups.find((g) => g.id === groupId);
   if (!group) notFound();
   const roles = inTreeOrder(loaded.roles);
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
-  const canAssign = can(ctx, "roles:assign");
+  // The directory owns a directory-managed group: no edit controls here (the server refuses them too).
+  const fromDirectory = group.directoryManaged;
+  const canAssign = can(ctx, "roles:assign") && !fromDirectory;
   const inGroup = new Set(group.members.map((m) => m.userId));
-  const candidates = canAssign ? (await listMemberOptions(getDb(), ctx)).filter((m) => !inGroup.has(m.userId)) : [];
+  const candidates = canAssign ? (await listMemberOptions(db, ctx)).filter((m) => !inGroup.has(m.userId)) : [];
   const note = Object.keys(NOTES).find((k) => search[k]);
 
   return (
@@ -53,6 +52,16 @@ export default async function GroupPage(props: { params: Promise<{ groupId: stri
         {group.roleIds.length ? group.roleIds.map((id) => roleName.get(id) ?? "?").join(", ") : "none"}
       </p>
       {note ? <StatusNote>{NOTES[note]}</StatusNote> : null}
+      {fromDirectory ? (
+        <p className="mb-6 rounded-md border border-slate-300 bg-slate-50 p-3 text-sm" data-testid="directory-managed-note">
+          {DIRECTORY_MANAGED_GROUP}{" "}
+          <Can permission="security:manage" ctx={ctx}>
+            <Link href="/admin/scim" className="text-blue-700 underline">
+              SCIM provisioning
+            </Link>
+          </Can>
+        </p>
+      ) : null}
       <div className="grid gap-8 lg:grid-cols-2">
         <section aria-labelledby="group-members-title">
           <h2 id="group-members-title" className="mb-3 text-lg font-medium">
@@ -63,6 +72,7 @@ export default async function GroupPage(props: { params: Promise<{ groupId: stri
             <AddGroupMemberForm groupId={group.id} candidates={candidates.map((m) => ({ value: m.userId, label: `${m.name} (${m.email})${m.status === "active" ? "" : " — suspended"}` }))} />
           ) : null}
         </section>
+        {fromDirectory ? null : (
         <Can permission="roles:manage" ctx={ctx}>
           <div>
             <GroupForm
@@ -73,6 +83,7 @@ export default async function GroupPage(props: { params: Promise<{ groupId: stri
             <DeleteGroupForm groupId={group.id} name={group.name} />
           </div>
         </Can>
+        )}
       </div>
     </section>
   );

@@ -1,0 +1,3 @@
+import { resourceTypes, scimJson, scimRoute } from "@/lib/scim";
+
+export const GET = scimRoute(async () => scimJson(await resourceTypes()));

@@ -1,0 +1,3 @@
+import { schemas, scimJson, scimRoute } from "@/lib/scim";
+
+export const GET = scimRoute(async () => scimJson(await schemas()));
