@@ -27,6 +27,9 @@ const SECOND_FACES = [
   // Constants and helpers a client component may import: "use client" code must not pull in a
   // server-only index.
   "lib/(gate|http)/client\\.ts",
+  // The session query alone: lib/auth's index carries Next's request helpers (next/headers), which the
+  // CLI commands and the demo seed cannot load.
+  "lib/auth/session\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;

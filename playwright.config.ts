@@ -24,7 +24,8 @@ const serverEnv: Record<string, string> = {
   PGLITE_DIR: PGLITE_DIR_REL,
   ALLOW_PGLITE_IN_PRODUCTION: "1",
   NEXT_TELEMETRY_DISABLED: "1",
-  SEED_DEMO: "false",
+  // Acme Corp seeded and connected to the sandbox bank at boot, as `npm run dev` does (e2e/demo.spec.ts).
+  SEED_DEMO: "true",
   // Every e2e request comes from one loopback address: per-IP limits (sign-up 5/h) would trip.
   RATE_LIMIT_IP_MULTIPLIER: "20",
   // A run's own rate-limit counters: CI's Redis is shared, and an earlier run's sign-ups from this
@@ -66,19 +67,8 @@ export default defineConfig({
   },
   webServer: [
     {
-      // Wipe the database folder and the outbox, then start the server (see e2e/support/reset-state.ts).
-      command: "npx tsx e2e/support/reset-state.ts && npx tsx scripts/server.ts",
-      url: `${BASE_URL}/api/health`,
-      env: serverEnv,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      // SIGTERM lets scripts/server.ts close the database cleanly instead of being killed.
-      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-    },
-    {
       // The sandbox bank (two issuers) on its own ports, with the e2e origin's callback registered.
+      // First: Playwright starts the servers in order, and the app connects the demo to it at boot.
       command: sandboxBankCommand,
       url: `${SANDBOX_BANK_URLS.northwind}/.well-known/openid-configuration`,
       env: sandboxBankEnv,
@@ -97,6 +87,18 @@ export default defineConfig({
       timeout: 60_000,
       stdout: "pipe",
       stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+    {
+      // Wipe the database folder and the outbox, then start the server (see e2e/support/reset-state.ts).
+      command: "npx tsx e2e/support/reset-state.ts && npx tsx scripts/server.ts",
+      url: `${BASE_URL}/api/health`,
+      env: serverEnv,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      // SIGTERM lets scripts/server.ts close the database cleanly instead of being killed.
       gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
   ],

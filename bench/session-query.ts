@@ -29,7 +29,7 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   Object.assign(process.env, { PGLITE_DIR: pgliteDir, MAIL_OUTBOX_DIR: path.join(OUTPUT_DIR, "bench-outbox-direct") });
   const { openDatabase } = await import("../db/client");
   const { runMigrations } = await import("../db/migrate");
-  const { seedDemo } = await import("../lib/bootstrap/seed");
+  const { seedDemo } = await import("../lib/demo");
   const { createSession } = await import("../lib/credentials");
   const { validateSessionToken } = await import("../lib/auth/session");
   const { users, memberships } = await import("../db/schema");
@@ -38,7 +38,7 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   const handle = openDatabase({ databaseUrl, pgliteDir });
   try {
     await runMigrations(handle);
-    const demo = await seedDemo(handle.db);
+    const demo = (await seedDemo(handle.db, { bank: false })).created;
     if (!demo) throw new Error("the demo organization already exists in the benchmark database");
     const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.email));
     const [m] = await handle.db

@@ -55,7 +55,7 @@ export async function handleFdx(bank: InstitutionState, req: IncomingMessage, re
   if (parts.length === 2) {
     const accounts = consent.accountIds.flatMap((id) => {
       const found = bank.ledger.findAccount(id);
-      return found ? [accountJson(found.account, currency, bank.ledger.balances(id))] : [];
+      return found ? [accountJson(found.account, found.account.currency ?? currency, bank.ledger.balances(id))] : [];
     });
     return sendJson(res, 200, { page: { totalElements: accounts.length }, accounts });
   }
@@ -65,7 +65,7 @@ export async function handleFdx(bank: InstitutionState, req: IncomingMessage, re
   const found = consent.accountIds.includes(accountId) ? bank.ledger.findAccount(accountId) : undefined;
   if (!found) return fdxError(res, 403, "1107", "This account is not covered by the consent.");
 
-  if (parts.length === 3) return sendJson(res, 200, accountJson(found.account, currency, bank.ledger.balances(accountId)));
+  if (parts.length === 3) return sendJson(res, 200, accountJson(found.account, found.account.currency ?? currency, bank.ledger.balances(accountId)));
   if (parts[3] !== "transactions") return fdxError(res, 404, "404", "Not found.");
 
   const q = url.searchParams;

@@ -18,6 +18,12 @@ export interface SeedAccount {
   rent?: number;
   /** Target number of generated transactions (the benchmark's "large" account). */
   largeTransactionCount?: number;
+  /** ISO 4217 code when the account is not in the institution's currency (a euro account at a US bank). */
+  currency?: string;
+  /** Who the monthly income comes from (default "Acme Corp Payroll": a person's salary). */
+  incomeFrom?: string;
+  /** Who the monthly rent goes to (default "Oakview Property Mgmt"). */
+  rentTo?: string;
 }
 
 export interface SeedUser {
@@ -61,6 +67,20 @@ export function buildInstitutions(largeTransactionCount: number): InstitutionSpe
           accounts: [
             { id: "nw-chk-2001", kind: "CHECKING", nickname: "Checking", productName: "Northwind Basic", accountNumber: "1200452001", openingBalance: 120_000, salary: 390_000, rent: 120_000 },
             { id: "nw-cc-2002", kind: "CREDITCARD", nickname: "Cash Back Card", productName: "Cash Back Mastercard", accountNumber: "5500000000002002", openingBalance: -20_000 },
+          ],
+        },
+        {
+          // The ChargeKeep demo's business (npm run dev connects Acme Corp to it through the OAuth flow):
+          // dollar accounts and a euro account, so the demo shows two currencies.
+          id: "nw-user-acme",
+          email: "acme@northwind.example",
+          name: "Acme Corp",
+          password: "northwind-acme",
+          accounts: [
+            { id: "nw-chk-5001", kind: "CHECKING", nickname: "Operating Account", productName: "Northwind Business Checking", accountNumber: "1200455001", openingBalance: 4_820_000, salary: 3_150_000, rent: 420_000, incomeFrom: "Customer payments", rentTo: "Riverside Offices LLC" },
+            { id: "nw-sav-5002", kind: "SAVINGS", nickname: "Tax Reserve", productName: "Northwind Business Savings", accountNumber: "1200455002", openingBalance: 6_500_000 },
+            { id: "nw-cc-5003", kind: "CREDITCARD", nickname: "Corporate Card", productName: "Business Visa", accountNumber: "4111110000005003", openingBalance: -312_000 },
+            { id: "nw-eur-5004", kind: "CHECKING", nickname: "Euro Operating", productName: "Northwind Global Account", accountNumber: "1200455004", openingBalance: 1_940_000, salary: 1_280_000, rent: 260_000, currency: "EUR", incomeFrom: "EU customer payments", rentTo: "Kanal Büros GmbH" },
           ],
         },
         {

@@ -35,6 +35,18 @@ describe("sandbox bank ledger", () => {
     expect(card.filter((t) => t.merchant === "StreamFlix").length).toBeGreaterThanOrEqual(23);
   });
 
+  it("gives the demo business a euro account in EUR that pairs no transfer or card payment with its dollar accounts", () => {
+    const euro = ledger().transactions("nw-eur-5004");
+    expect(euro.length).toBeGreaterThan(700);
+    expect(euro.every((t) => t.currency === "EUR")).toBe(true);
+    expect(euro.some((t) => t.category === "Transfer")).toBe(false);
+    expect(euro.filter((t) => t.merchant === "EU customer payments").length).toBeGreaterThanOrEqual(46);
+    const dollars = ledger().transactions("nw-chk-5001");
+    expect(dollars.every((t) => t.currency === "USD")).toBe(true);
+    expect(dollars.filter((t) => t.merchant === "Credit card payment").length).toBeGreaterThanOrEqual(23);
+    expect(ledger().transactions("nw-eur-5004")).toEqual(euro);
+  });
+
   it("links each posted card or debit purchase to its pending id and keeps recent ones pending", () => {
     const txns = ledger().transactions("nw-chk-1001");
     const pending = txns.filter((t) => t.status === "PENDING");

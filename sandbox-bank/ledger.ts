@@ -142,7 +142,7 @@ export class Ledger {
       movements.push(...this.movementsOn(account, user, day));
     }
     movements.push(...(this.extras.get(account.id) ?? []));
-    const currency = this.institution.currency;
+    const currency = account.currency ?? this.institution.currency;
     const nowMs = this.options.now();
     const txns: Txn[] = [];
     for (const m of movements) {
@@ -181,12 +181,14 @@ export class Ledger {
     const at = (seconds: number) => day * DAY_MS + seconds * 1000;
     const push = (amount: number, merchant: string, category: string, seconds: number, postLagDays: number) =>
       out.push({ baseId: `${account.id}-${ymd}-${out.length}`, amount, merchant, category, transactionMs: at(seconds), postLagDays });
-    const hasKind = (kind: SeedAccount["kind"]) => user.accounts.some((a) => a.kind === kind);
+    // Transfers and card payments pair accounts of one currency only (a euro account pays no dollar card).
+    const currencyOf = (a: SeedAccount) => a.currency ?? this.institution.currency;
+    const hasKind = (kind: SeedAccount["kind"]) => user.accounts.some((a) => a.kind === kind && currencyOf(a) === currencyOf(account));
     const purchase = (spec: MerchantSpec) => push(-rng.int(spec.range[0], spec.range[1]), spec.name, spec.category, rng.int(7 * 3600, 22 * 3600), rng.int(2, 4));
 
     if (account.kind === "CHECKING") {
-      if (account.salary && (dom === 1 || dom === 15)) push(Math.round(account.salary / 2), "Acme Corp Payroll", "Income", 6 * 3600, 0);
-      if (account.rent && dom === 1) push(-account.rent, "Oakview Property Mgmt", "Rent", 9 * 3600, 0);
+      if (account.salary && (dom === 1 || dom === 15)) push(Math.round(account.salary / 2), account.incomeFrom ?? "Acme Corp Payroll", "Income", 6 * 3600, 0);
+      if (account.rent && dom === 1) push(-account.rent, account.rentTo ?? "Oakview Property Mgmt", "Rent", 9 * 3600, 0);
       if (dom === 5) push(-rng.int(6_000, 18_000), "City Power & Light", "Utilities", 10 * 3600, 0);
       if (dom === 9) push(-6_999, "FiberNet Internet", "Utilities", 10 * 3600, 0);
       if (dom === 3 && hasKind("SAVINGS")) push(-30_000, "Transfer to savings", "Transfer", 8 * 3600, 0);

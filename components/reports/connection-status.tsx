@@ -19,7 +19,11 @@ export function ConnectionStatus({ connections }: { connections: ConnectionSumma
         {connections.map((c) => (
           <li key={c.id} data-testid="connection-status">
             <span className="font-medium">{c.institution}</span>: {LABELS[c.status] ?? c.status}
-            {c.lastSyncedAt ? <span className="text-slate-600"> (last updated {c.lastSyncedAt.toISOString().slice(0, 16).replace("T", " ")} UTC)</span> : null}
+            {" "}
+            <span className={c.freshness.tone === "action" ? "font-medium text-red-800" : c.freshness.tone === "stale" ? "text-amber-900" : "text-slate-600"} data-testid="connection-freshness">
+              ({c.freshness.text}
+              {c.lastSyncedAt ? <time dateTime={c.lastSyncedAt.toISOString()} className="sr-only">, at {c.lastSyncedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time> : null})
+            </span>
             {c.lastError && c.status !== "active" ? <span className="block text-xs text-slate-600">{c.lastError}</span> : null}
           </li>
         ))}

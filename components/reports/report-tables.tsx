@@ -1,5 +1,5 @@
-import { type MonthFlow, type Ranked, currencyExponent } from "@/lib/reports";
-import { CashFlowChart } from "./cash-flow-chart";
+import { currencyExponent, formatMoney, type MonthFlow, type Ranked } from "@/lib/reports";
+import { CashFlowChart, IN_COLOUR, monthLabel, NET_COLOUR, OUT_COLOUR } from "./cash-flow-chart";
 import { Money } from "./money";
 
 const byCurrency = <T extends { currency: string }>(rows: T[]) => {
@@ -21,8 +21,15 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
         return (
           <figure key={currency} className="mb-6" aria-describedby={tableId}>
             <figcaption className="mb-2 text-sm font-medium text-slate-800">Money in and out per month, {currency}</figcaption>
-            {/* Bar heights only: BigInt -> Number is exact up to 2^53 minor units, and only drawn. */}
-            <CashFlowChart currency={currency} exponent={currencyExponent(currency)} data={rows.map((r) => ({ month: r.month, in: Number(BigInt(r.inMinor)), out: Number(BigInt(r.outMinor)) }))} />
+            <Legend />
+            <p className="sr-only">{flowSummary(rows, currency)}</p>
+            {/* Two drawings, one shown by width: on a phone the chart is drawn narrow, so its labels stay readable. */}
+            <div className="sm:hidden">
+              <CashFlowChart variant="narrow" width={340} currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
+            </div>
+            <div className="hidden sm:block">
+              <CashFlowChart currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
+            </div>
             <details className="mt-2">
               <summary className="cursor-pointer text-sm text-blue-700 underline">The figures as a table</summary>
               <table id={tableId} className="mt-2 w-full border-collapse bg-white text-sm">
@@ -38,7 +45,7 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.month} className="border-b" data-testid="cash-flow-row">
-                      <th scope="row" className="p-2 text-left font-normal">{r.month}</th>
+                      <th scope="row" className="p-2 text-left font-normal"><time dateTime={r.month}>{monthLabel(r.month)}</time></th>
                       <td className="p-2 text-right"><Money minor={r.inMinor} currency={currency} /></td>
                       <td className="p-2 text-right"><Money minor={r.outMinor} currency={currency} /></td>
                       <td className="p-2 text-right"><Money minor={(BigInt(r.inMinor) - BigInt(r.outMinor)).toString()} currency={currency} /></td>
@@ -52,6 +59,38 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
       })}
     </>
   );
+}
+
+/** Bar heights only: BigInt -> Number is exact up to 2^53 minor units, and only drawn. */
+const chartData = (rows: MonthFlow[]) =>
+  rows.map((r) => ({ month: r.month, in: Number(BigInt(r.inMinor)), out: Number(BigInt(r.outMinor)), inMinor: r.inMinor, outMinor: r.outMinor, netMinor: (BigInt(r.inMinor) - BigInt(r.outMinor)).toString() }));
+
+function Legend() {
+  const swatch = (colour: string, label: string, line = false) => (
+    <span className="inline-flex items-center gap-1">
+      <svg width="14" height="10" aria-hidden="true">
+        {line ? <line x1="0" y1="5" x2="14" y2="5" stroke={colour} strokeWidth="2" /> : <rect width="14" height="10" fill={colour} />}
+      </svg>
+      {label}
+    </span>
+  );
+  return (
+    <p className="mb-1 flex gap-4 text-xs text-slate-700" aria-hidden="true">
+      {swatch(IN_COLOUR, "Money in")}
+      {swatch(OUT_COLOUR, "Money out")}
+      {swatch(NET_COLOUR, "Net", true)}
+    </p>
+  );
+}
+
+/** The chart in one sentence, for screen readers: the period's totals; the table has each month. */
+function flowSummary(rows: MonthFlow[], currency: string): string {
+  const sum = (pick: (r: MonthFlow) => string) => rows.reduce((s, r) => s + BigInt(pick(r)), 0n);
+  const totalIn = sum((r) => r.inMinor);
+  const totalOut = sum((r) => r.outMinor);
+  const first = rows[0]!.month;
+  const last = rows.at(-1)!.month;
+  return `Chart of money in and out per month in ${currency}, ${monthLabel(first)} to ${monthLabel(last)}: ${formatMoney(totalIn, currency)} in, ${formatMoney(totalOut, currency)} out, net ${formatMoney(totalIn - totalOut, currency)}. Each month's figures are in the table that follows.`;
 }
 
 /** Top categories or merchants by money out, per currency. */

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = {
   "mfa.failed": action("Failed two-step verification", "notice"),
   "mfa.policy_changed": action("Changed the organization's MFA policy", "warning"),
   "mfa.reset_by_operator": action("Operator removed every second factor", "critical"),
+  "member.added": action("Added a member", "notice"),
   "member.role_changed": action("Changed a member's role", "warning"),
   "member.suspended": action("Suspended a member", "warning"),
   "member.reactivated": action("Reactivated a member", "notice"),

@@ -2,10 +2,10 @@ import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
 import { startAuditAnchorTimer } from "@/lib/audit";
-import { seedDemo } from "./seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
+import { seedDemoAtStartup } from "@/lib/demo";
 import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { registerSharedEdgeLimits } from "@/lib/ratelimit";
@@ -33,24 +33,10 @@ export async function bootstrap(): Promise<void> {
   await keepFirewallFresh();
   // With Redis or Upstash the proxy's per-IP limits count across every instance (memory stays the first pass).
   registerSharedEdgeLimits();
-  if (config.SEED_DEMO) {
-    const created = await seedDemo(handle.db);
-    if (created) {
-      console.log(
-        [
-          "",
-          "  ChargeKeep demo organization \"Acme Corp\" created.",
-          `  Sign in at ${config.APP_URL}/sign-in`,
-          `    e-mail:   ${created.email}`,
-          `    password: ${created.password}`,
-          "  This password is shown once. Lost it? Use \"Forgot password\" and read the dev outbox.",
-          "",
-        ].join("\n"),
-      );
-    }
-  }
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
+  // Before the background workers start: the demo's first sync is run here, not picked up twice.
+  await seedDemoAtStartup(handle.db);
   await recoverInterruptedWork(handle.db);
   // Background jobs (pg-boss) run in the app's process unless JOBS_WORKERS=off (a worker dyno runs them).
   if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
@@ -90,4 +76,3 @@ async function startSftpBeside(host: string, port: number): Promise<void> {
     console.error(`  SFTP server not started on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-export { seedDemo, DEMO_OWNER_EMAIL } from "./seed";

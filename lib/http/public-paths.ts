@@ -26,6 +26,12 @@ const PUBLIC_EXACT = new Set([
   "/security.txt",
   "/robots.txt",
   "/favicon.ico",
+  // The icons and manifest a browser or a phone's home screen asks for (app/icon.svg, app/manifest.ts).
+  "/icon.svg",
+  "/apple-icon.png",
+  "/icon-192.png",
+  "/icon-512.png",
+  "/manifest.webmanifest",
   "/invite",
   "/dev/outbox", // development only: the page itself answers 404 in production
 ]);

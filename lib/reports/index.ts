@@ -30,3 +30,6 @@ export {
 export { decodeCursor, listTransactions, TRANSACTIONS_PAGE_SIZE, type TransactionPage, type TransactionRow } from "./transactions";
 export { CSV_COLUMNS, transactionsCsv } from "./csv";
 export { loadDashboard, PERMISSION_GRANTERS, withDefaultRange, type DashboardData } from "./dashboard";
+export { balanceTrend, type BalancePoint } from "./balance-trend";
+export { DASHBOARD_PERIODS, DEFAULT_PERIOD, fillMonths, monthsBetween, parseDashboardPeriod, periodRange, type DashboardPeriod } from "./period";
+export { describeFreshness, timeAgo, type Freshness } from "./freshness";

@@ -6,6 +6,7 @@ import { getDb } from "@/db";
 import { makeSession, makeUser, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { formatMoney } from "./money";
+import { monthsBetween, periodRange } from "./period";
 import { insertAccount, insertConnection, insertTransactions } from "./testing";
 
 /** The pages rendered to HTML as the server sends them, for a session of each role. */
@@ -78,6 +79,44 @@ describe("dashboard page", () => {
     expect(html).toContain("One of the chosen accounts was not found.");
     expect(html).not.toContain("Their secret account");
     expect(html).not.toContain(formatMoney("777", "USD"));
+  });
+
+  it("V2.2.1 the period comes from the URL: the last 3 months with quiet months as zeros, the chosen link marked current; anything else is refused with a sentence", async () => {
+    await as("member", "/dashboard");
+    const html = await render(DashboardPage as Page, { period: "3" });
+    const today = new Date();
+    const months = monthsBetween(periodRange(3, today).from, today.toISOString().slice(0, 10));
+    const usdTable = html.slice(html.indexOf('id="cash-flow-table-USD"'), html.indexOf("</table>", html.indexOf('id="cash-flow-table-USD"')));
+    expect(usdTable.match(/data-testid="cash-flow-row"/g)).toHaveLength(3);
+    for (const m of months) expect(usdTable).toContain(`dateTime="${m}"`);
+    // A month without a single transaction is a row of zeros, not a gap.
+    expect(usdTable).toContain(formatMoney("0", "USD"));
+    expect(html).toMatch(/<a[^>]*href="\/dashboard\?period=3"[^>]*aria-current="page"|<a[^>]*aria-current="page"[^>]*href="\/dashboard\?period=3"/);
+    expect(html).not.toMatch(/<a[^>]*href="\/dashboard\?period=12"[^>]*aria-current="page"/);
+    for (const bad of ["5", "120", "-3", "12abc"]) {
+      const refused = await render(DashboardPage as Page, { period: bad });
+      expect(refused).toContain("Choose a period of 3, 6, 12 or 24 months.");
+      expect(refused).not.toContain('data-testid="cash-flow-row"');
+    }
+  });
+
+  it("V8.2.1 each currency's card shows its month-end balance trend and change; each connection says how fresh it is", async () => {
+    await as("member", "/dashboard");
+    const html = await render(DashboardPage as Page, { period: "6" });
+    expect(html.match(/data-testid="balance-trend"/g)).toHaveLength(2);
+    expect(html).toMatch(/Up(<!-- -->)? <span[^>]*>\$5,000\.00<\/span> since the end of/);
+    expect(html).toContain("Total USD balance at the end of each month");
+    // The last point is the balance now.
+    expect(html).toContain(`End of ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][new Date().getUTCMonth()]}`);
+    expect(html).toMatch(/data-testid="connection-freshness">\((<!-- -->)?synced [\w ]+ ago/);
+
+    const stale = await makeUser();
+    const conn = await insertConnection(db(), stale.organizationId, "reauth_required");
+    await insertAccount(db(), stale.organizationId, { name: "Stale", currency: "USD", currentMinor: 5, connectionId: conn });
+    resetRequestContext();
+    setRequestCookie("ck_session", (await makeSession(stale.user.id, stale.organizationId)).token);
+    const needs = await render(DashboardPage as Page);
+    expect(needs).toMatch(/data-testid="connection-freshness">\((<!-- -->)?needs re-authorization/);
   });
 
   it("an organization with nothing connected gets the empty state linking to /connections", async () => {

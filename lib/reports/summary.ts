@@ -3,7 +3,9 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { queryRows } from "@/db";
 import { bankAccounts, bankCategories, bankConnections, bankInstitutions, bankTransactions } from "@/db/schema/banking";
+import { now } from "@/lib/clock";
 import { transactionConditions, type ReportFilters } from "./filters";
+import { describeFreshness, type Freshness } from "./freshness";
 
 /**
  * The dashboard's figures. Every sum is computed by PostgreSQL over bigint minor units and comes
@@ -118,11 +120,11 @@ export async function listCategories(db: Database, organizationId: string): Prom
     .orderBy(asc(bankCategories.name));
 }
 
-export type ConnectionSummary = { id: string; institution: string; status: string; lastSyncedAt: Date | null; lastError: string | null };
+export type ConnectionSummary = { id: string; institution: string; status: string; lastSyncedAt: Date | null; lastError: string | null; freshness: Freshness };
 
 /** What a viewer may see: which banks are connected and how they are doing (no figures). */
 export async function listConnectionStatus(db: Database, organizationId: string): Promise<ConnectionSummary[]> {
-  return db
+  const rows = await db
     .select({
       id: bankConnections.id,
       institution: bankInstitutions.name,
@@ -134,4 +136,6 @@ export async function listConnectionStatus(db: Database, organizationId: string)
     .innerJoin(bankInstitutions, eq(bankInstitutions.id, bankConnections.institutionId))
     .where(eq(bankConnections.organizationId, organizationId))
     .orderBy(asc(bankInstitutions.name), asc(bankConnections.createdAt));
+  const at = now();
+  return rows.map((r) => ({ ...r, freshness: describeFreshness(r, at) }));
 }

@@ -4,8 +4,10 @@ import { ConnectionStatus } from "@/components/reports/connection-status";
 import { Money } from "@/components/reports/money";
 import { filterValuesOf, ReportFilterForm } from "@/components/reports/report-filter-form";
 import { CashFlowSection, RankedTable } from "@/components/reports/report-tables";
+import { BalanceTrend } from "@/components/reports/balance-trend";
+import { PeriodSelector } from "@/components/reports/period-selector";
 import { requirePagePermission } from "@/lib/gate";
-import { listAccounts, listConnectionStatus, loadDashboard, parseReportFilters, PERMISSION_GRANTERS } from "@/lib/reports";
+import { DASHBOARD_PERIODS, listAccounts, listConnectionStatus, loadDashboard, parseDashboardPeriod, parseReportFilters, PERMISSION_GRANTERS, reportFilterParams } from "@/lib/reports";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -60,12 +62,25 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const params = await searchParams;
   const values = filterValuesOf(params);
   const parsed = parseReportFilters(params);
-  const result = parsed.ok ? await loadDashboard(db, orgId, parsed.filters) : null;
+  const period = parseDashboardPeriod(params.period);
+  const result = parsed.ok && period.ok ? await loadDashboard(db, orgId, parsed.filters, { period: period.period }) : null;
   const shown = result?.ok ? result.data : null;
+  // A period link keeps the account and other filters but drops typed dates (the period replaces them).
+  const periodHref = (months: number) => {
+    const q = parsed.ok ? reportFilterParams({ ...parsed.filters, from: undefined, to: undefined }) : new URLSearchParams();
+    q.set("period", String(months));
+    return `/dashboard?${q.toString()}`;
+  };
 
   return (
     <section aria-labelledby="dash-title" className="space-y-6">
       {header}
+      <PeriodSelector periods={DASHBOARD_PERIODS} current={shown ? shown.period : period.ok ? period.period : null} hrefFor={periodHref} />
+      {period.ok ? null : (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {period.problem}
+        </p>
+      )}
       <ReportFilterForm action="/dashboard" values={shown && !values.from && !values.to ? { ...values, from: shown.filters.from!, to: shown.filters.to! } : values} errors={parsed.ok ? {} : parsed.fieldErrors} accounts={accounts} />
       {result && !result.ok ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -82,6 +97,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                   <p className="text-xs font-semibold text-slate-600">{t.currency}, {t.accounts} {t.accounts === 1 ? "account" : "accounts"}</p>
                   <p className="mt-1 text-2xl font-semibold"><Money minor={t.currentMinor} currency={t.currency} /></p>
                   <p className="text-xs text-slate-600">Available <Money minor={t.availableMinor} currency={t.currency} /></p>
+                  <BalanceTrend currency={t.currency} points={shown.trend.filter((p) => p.currency === t.currency)} />
                 </div>
               ))}
             </div>
