@@ -1,5 +1,6 @@
 import "server-only";
 import { isHttps } from "@/lib/env";
+import { cookieValue } from "@/lib/http";
 
 /**
  * `__Host-` under HTTPS pins the cookie to this exact host, path=/ and Secure.
@@ -44,3 +45,9 @@ export function serializeClearedMfaPendingCookie(): string {
 }
 
 export const MFA_PENDING_COOKIE_NAMES = ["__Host-ck_mfa", "ck_mfa"] as const;
+
+/** The request's session and MFA-pending tokens, from its Cookie header (lib/http's one cookie reader). */
+export function sessionTokensFrom(headers: Headers): { session?: string; mfaPending?: string } {
+  const header = headers.get("cookie");
+  return { session: cookieValue(header, sessionCookieName()), mfaPending: cookieValue(header, mfaPendingCookieName()) };
+}

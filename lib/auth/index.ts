@@ -3,6 +3,7 @@ export {
   clearMfaPendingCookie,
   clearSessionCookie,
   currentSessionToken,
+  currentMfaPendingToken,
   getMfaPendingSession,
   getSession,
   requireMfaPendingSession,

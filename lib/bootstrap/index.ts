@@ -1,5 +1,6 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { listenToHttpSignals } from "@/lib/alerts";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
@@ -14,6 +15,8 @@ import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
 export async function bootstrap(): Promise<void> {
   const config = env(); // throws with every bad variable named: a bad deploy stops here
   const handle = getDbHandle();
+  // The gate's 5xx and 429 answers reach the system alert rules through a subscription (lib/http/signals.ts).
+  listenToHttpSignals();
   await runMigrations(handle);
   // Encrypted columns are read synchronously: every data key is unwrapped here, once.
   const keyring = await loadKeyring(handle.db);
