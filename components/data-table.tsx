@@ -12,6 +12,8 @@ export type Column<T> = {
   rowHeader?: boolean;
   /** Extra classes for this column's cells (e.g. "font-mono text-xs"). */
   className?: string;
+  /** data-testid on each cell of this column. */
+  testId?: string;
   cell: (row: T) => ReactNode;
 };
 
@@ -60,11 +62,11 @@ export function DataTable<T>({
             {columns.map((c) => {
               const cls = `p-2 ${alignOf(c)} ${c.className ?? ""}`.trim();
               return c.rowHeader ? (
-                <th key={c.header} scope="row" className={`${cls} font-normal`}>
+                <th key={c.header} scope="row" className={`${cls} font-normal`} data-testid={c.testId}>
                   {c.cell(row)}
                 </th>
               ) : (
-                <td key={c.header} className={cls}>
+                <td key={c.header} className={cls} data-testid={c.testId}>
                   {c.cell(row)}
                 </td>
               );
