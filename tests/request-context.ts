@@ -39,10 +39,5 @@ const jar = {
 
 export const nextHeadersMock = {
   cookies: async () => jar,
-  // Like a browser's request: the Cookie header carries the jar (the gate reads cookies from it).
-  headers: async () => {
-    const h = new Headers(state.headers);
-    if (state.cookies.size) h.set("cookie", [...state.cookies.entries()].map(([name, c]) => `${name}=${c.value}`).join("; "));
-    return h;
-  },
+  headers: async () => state.headers,
 };

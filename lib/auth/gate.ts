@@ -14,9 +14,8 @@ import { rotateSession, validateSessionToken, type SessionContext } from "./sess
 
 /**
  * The one gate. Pages, server actions and route handlers all come through here; nothing else
- * reads the session cookie, and all of them read it from the request's Cookie header with the one
- * reader (sessionTokensFrom; next/headers' cookies() is only for setting). Cached per request so a
- * layout and its page share one lookup.
+ * reads the session cookie, and all of them read it through one function (sessionTokensFrom in
+ * ./cookie.ts). Cached per request so a layout and its page share one lookup.
  */
 const sessionForToken = cache(async (token: string | undefined): Promise<SessionContext | null> => {
   if (!token) return null;
@@ -26,7 +25,7 @@ const sessionForToken = cache(async (token: string | undefined): Promise<Session
 
 /** Session of the current request (server components and server actions), or null. */
 export async function getSession(): Promise<SessionContext | null> {
-  return sessionForToken(sessionTokensFrom(await headers()).session);
+  return sessionForToken(sessionTokensFrom(await cookies()).session);
 }
 
 /**
@@ -83,7 +82,7 @@ export async function requirePageSession(options: GateOptions = {}): Promise<Ses
   const ctx = await getSession();
   if (!ctx) {
     // A browser half-way through MFA goes back to its second factor, not to the password.
-    if (sessionTokensFrom(await headers()).mfaPending) redirect("/mfa/verify");
+    if (sessionTokensFrom(await cookies()).mfaPending) redirect("/mfa/verify");
     redirect("/sign-in?expired=1");
   }
   const refused = await networkRefusal(ctx, await headers());
@@ -124,7 +123,7 @@ const pendingForToken = cache(async (token: string | undefined): Promise<Session
 });
 
 export async function getMfaPendingSession(): Promise<SessionContext | null> {
-  return pendingForToken(sessionTokensFrom(await headers()).mfaPending);
+  return pendingForToken(sessionTokensFrom(await cookies()).mfaPending);
 }
 
 export async function requireMfaPendingSession(): Promise<SessionContext> {
@@ -150,12 +149,12 @@ export async function clearMfaPendingCookie(): Promise<void> {
 
 /** The session token the current request carries, if any (sign-in uses it to replace the old session). */
 export async function currentSessionToken(): Promise<string | undefined> {
-  return sessionTokensFrom(await headers()).session;
+  return sessionTokensFrom(await cookies()).session;
 }
 
 /** The MFA-pending token the current request carries, if any (a new sign-in revokes it). */
 export async function currentMfaPendingToken(): Promise<string | undefined> {
-  return sessionTokensFrom(await headers()).mfaPending;
+  return sessionTokensFrom(await cookies()).mfaPending;
 }
 
 export function sessionTokenFromRequest(req: Request): string | undefined {
