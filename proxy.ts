@@ -8,6 +8,7 @@ import {
   ACTION_BODY_TOO_LARGE,
   buildCsp,
   clientIpFrom,
+  cookieValue,
   formatSize,
   forwardedProto,
   isForeignOrigin,
@@ -19,7 +20,9 @@ import {
   pagePostHeaderFault,
   readStreamLimited,
   SAFE_METHODS,
+  stampRequest,
   staticSecurityHeaders,
+  unstampRequest,
   urlFault,
   type PostRefusal,
 } from "@/lib/http/edge";
@@ -52,7 +55,10 @@ export async function proxy(request: NextRequest) {
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 
-  const refused = (await edgeChecks(request, config)) ?? databaseOutageRefusal(request);
+  // Worked out once here and handed to the app with the request (lib/http/proxy-stamp.ts). Only the
+  // deployment's trusted header (TRUST_PROXY): a spoofed X-Forwarded-For changes nothing.
+  const ip = clientIpFrom(request.headers, config.TRUST_PROXY);
+  const refused = (await edgeChecks(request, config, ip)) ?? databaseOutageRefusal(request);
   if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {
@@ -66,8 +72,9 @@ export async function proxy(request: NextRequest) {
     );
   }
 
-  const hasSessionCookie = SESSION_COOKIE_NAMES.some((n) => request.cookies.has(n));
-  const hasMfaPendingCookie = MFA_PENDING_COOKIE_NAMES.some((n) => request.cookies.has(n));
+  const cookieHeader = request.headers.get("cookie");
+  const hasSessionCookie = SESSION_COOKIE_NAMES.some((n) => cookieValue(cookieHeader, n) !== undefined);
+  const hasMfaPendingCookie = MFA_PENDING_COOKIE_NAMES.some((n) => cookieValue(cookieHeader, n) !== undefined);
   // Password proven, second factor not yet: nothing but the MFA pages (the gate checks the stage too).
   const pendingOnly = !hasSessionCookie && hasMfaPendingCookie;
   if (pendingOnly && !isPublicPath(pathname) && !isMfaPendingPath(pathname)) {
@@ -105,6 +112,9 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("x-pathname", pathname + request.nextUrl.search);
   // Next reads the request-side CSP to put the nonce on its own scripts.
   requestHeaders.set("content-security-policy", csp);
+  // The address and the global firewall's "allowed", for the gate; never when the checks were off.
+  if (EDGE_CHECKS_OFF) unstampRequest(requestHeaders);
+  else stampRequest(requestHeaders, ip);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   return withHeaders(response, csp, production);
 }
@@ -119,13 +129,10 @@ const EDGE_CHECKS_OFF = process.env.BENCH_PROXY_EDGE_CHECKS === "off";
 if (EDGE_CHECKS_OFF) console.warn("[proxy] BENCH_PROXY_EDGE_CHECKS=off: firewall, request limits and body size are NOT checked (benchmark baseline only)");
 
 /** Firewall, then request limits, then the declared body size: a refusal, or null to go on. */
-async function edgeChecks(request: NextRequest, config: Config): Promise<NextResponse | null> {
+async function edgeChecks(request: NextRequest, config: Config, ip: string | null): Promise<NextResponse | null> {
   if (EDGE_CHECKS_OFF) return null;
   const { pathname } = request.nextUrl;
   const html = wantsHtml(pathname, request.headers);
-  // Only the deployment's trusted header (TRUST_PROXY): a spoofed X-Forwarded-For changes nothing here.
-  const ip = clientIpFrom(request.headers, config.TRUST_PROXY);
-
   if (!firewallDecision(ip).allowed) {
     // Says why in general terms; never which rule or network matched.
     return refusalResponse(

@@ -1,5 +1,6 @@
 import { currencyExponent, formatMoney, type MonthFlow, type Ranked } from "@/lib/reports";
 import { CashFlowChart, IN_COLOUR, monthLabel, NET_COLOUR, OUT_COLOUR } from "./cash-flow-chart";
+import { DataTable } from "@/components/data-table";
 import { Money } from "./money";
 
 const byCurrency = <T extends { currency: string }>(rows: T[]) => {
@@ -32,27 +33,20 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
             </div>
             <details className="mt-2">
               <summary className="cursor-pointer text-sm text-blue-700 underline">The figures as a table</summary>
-              <table id={tableId} className="mt-2 w-full border-collapse bg-white text-sm">
-                <caption className="sr-only">Money in and out per month in {currency}</caption>
-                <thead>
-                  <tr className="border-b text-left">
-                    <th scope="col" className="p-2">Month</th>
-                    <th scope="col" className="p-2 text-right">Money in</th>
-                    <th scope="col" className="p-2 text-right">Money out</th>
-                    <th scope="col" className="p-2 text-right">Net</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.month} className="border-b" data-testid="cash-flow-row">
-                      <th scope="row" className="p-2 text-left font-normal"><time dateTime={r.month}>{monthLabel(r.month)}</time></th>
-                      <td className="p-2 text-right"><Money minor={r.inMinor} currency={currency} /></td>
-                      <td className="p-2 text-right"><Money minor={r.outMinor} currency={currency} /></td>
-                      <td className="p-2 text-right"><Money minor={(BigInt(r.inMinor) - BigInt(r.outMinor)).toString()} currency={currency} /></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                id={tableId}
+                className="mt-2"
+                caption={`Money in and out per month in ${currency}`}
+                rows={rows}
+                rowKey={(r) => r.month}
+                rowTestId="cash-flow-row"
+                columns={[
+                  { header: "Month", rowHeader: true, cell: (r) => <time dateTime={r.month}>{monthLabel(r.month)}</time> },
+                  { header: "Money in", align: "right", cell: (r) => <Money minor={r.inMinor} currency={currency} /> },
+                  { header: "Money out", align: "right", cell: (r) => <Money minor={r.outMinor} currency={currency} /> },
+                  { header: "Net", align: "right", cell: (r) => <Money minor={(BigInt(r.inMinor) - BigInt(r.outMinor)).toString()} currency={currency} /> },
+                ]}
+              />
             </details>
           </figure>
         );
@@ -100,25 +94,19 @@ export function RankedTable({ title, rows, label }: { title: string; rows: Ranke
       <h2 className="mb-2 text-lg font-medium">{title}</h2>
       {rows.length === 0 ? <p className="text-sm text-slate-600">No money went out in this period.</p> : null}
       {byCurrency(rows).map(([currency, list]) => (
-        <table key={currency} className="mb-3 w-full border-collapse text-sm">
-          <caption className="text-left text-xs font-semibold text-slate-600">{currency}</caption>
-          <thead>
-            <tr className="border-b text-left">
-              <th scope="col" className="p-1">{label}</th>
-              <th scope="col" className="p-1 text-right">Money out</th>
-              <th scope="col" className="p-1 text-right">Count</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((r) => (
-              <tr key={r.name} className="border-b">
-                <th scope="row" className="p-1 text-left font-normal">{r.name}</th>
-                <td className="p-1 text-right"><Money minor={r.outflowMinor} currency={currency} /></td>
-                <td className="p-1 text-right tabular-nums">{r.transactions}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          key={currency}
+          className="mb-3"
+          caption={currency}
+          visibleCaption
+          rows={list}
+          rowKey={(r) => r.name}
+          columns={[
+            { header: label, rowHeader: true, cell: (r) => r.name },
+            { header: "Money out", align: "right", cell: (r) => <Money minor={r.outflowMinor} currency={currency} /> },
+            { header: "Count", align: "right", className: "tabular-nums", cell: (r) => r.transactions },
+          ]}
+        />
       ))}
     </section>
   );

@@ -42,3 +42,4 @@ export { alertSettingsFormSchema, getAlertSettings, saveAlertSettings } from "./
 export { ORGANIZATION_RULES, ORGANIZATION_RULE_KEYS } from "./thresholds";
 export { createWebhook, deleteWebhook, getWebhookWithHistory, listWebhooks, sendTestWebhook, webhookInputSchema } from "./webhooks";
 export { WEBHOOK_KINDS } from "@/db/schema/alerts";
+export { listenToHttpSignals } from "./http-signals";

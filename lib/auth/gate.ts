@@ -4,16 +4,15 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db";
 import { asDatabaseUnavailable } from "@/db/errors";
-import { env } from "@/lib/env";
 import { AppError, forbidden as pageForbidden, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
 import { ensureFirewallLoaded, firewallDecision, networkRefused } from "@/lib/firewall";
-import { clientIpFrom } from "@/lib/http/client-ip";
-import { requestMetaFrom } from "@/lib/http";
+import { proxyStamp, requestMetaFrom } from "@/lib/http";
 import {
   mfaPendingCookieName,
   rotateCurrentSession,
   sessionCookieName,
   sessionCookieOptions,
+  sessionTokensFrom,
   setSessionCookie,
   type SessionContext,
 } from "@/lib/credentials";
@@ -23,7 +22,8 @@ import { validateSessionToken } from "./session";
 
 /**
  * The one gate. Pages, server actions and route handlers all come through here; nothing else
- * reads the session cookie. Cached per request so a layout and its page share one lookup.
+ * reads the session cookie, and all of them read it through one function (sessionTokensFrom in
+ * ./cookie.ts). Cached per request so a layout and its page share one lookup.
  */
 const sessionForToken = cache(async (token: string | undefined): Promise<SessionContext | null> => {
   if (!token) return null;
@@ -33,18 +33,19 @@ const sessionForToken = cache(async (token: string | undefined): Promise<Session
 
 /** Session of the current request (server components and server actions), or null. */
 export async function getSession(): Promise<SessionContext | null> {
-  const jar = await cookies();
-  return sessionForToken(jar.get(sessionCookieName())?.value);
+  return sessionForToken(sessionTokensFrom(await cookies()).session);
 }
 
 /**
  * An organization with allow rules confines its members' sessions to those networks (and its deny
  * rules refuse theirs). Decided from the firewall's in-memory rule set: no extra query per request.
- * Null when the request may go on, otherwise why not.
+ * Null when the request may go on, otherwise why not. The address and the global rules' verdict come
+ * from the proxy when it stamped the request (lib/http/proxy-stamp.ts): only the organization's rules
+ * are decided here.
  */
 async function networkRefusal(ctx: SessionContext, h: Headers) {
   await ensureFirewallLoaded(getDb());
-  const decision = firewallDecision(clientIpFrom(h, env().TRUST_PROXY), { organizationId: ctx.organization.id });
+  const decision = firewallDecision(requestMetaFrom(h).ip, { organizationId: ctx.organization.id, globalDecided: proxyStamp(h) !== null });
   return decision.allowed ? null : decision.reason;
 }
 
@@ -80,7 +81,7 @@ export async function requirePageSession(options: GateOptions = {}): Promise<Ses
   const ctx = await getSession();
   if (!ctx) {
     // A browser half-way through MFA goes back to its second factor, not to the password.
-    if ((await cookies()).get(mfaPendingCookieName())?.value) redirect("/mfa/verify");
+    if (sessionTokensFrom(await cookies()).mfaPending) redirect("/mfa/verify");
     redirect("/sign-in?expired=1");
   }
   const refused = await networkRefusal(ctx, await headers());
@@ -108,7 +109,7 @@ export async function requirePagePermission(permission: Permission): Promise<Ses
 
 /** For route handlers, which receive the request object. */
 export async function requireSessionFromRequest(req: Request, options: GateOptions = {}): Promise<SessionContext> {
-  const token = sessionTokenFromRequest(req);
+  const token = sessionTokensFrom(req.headers).session;
   const ctx = token ? await validateSessionToken(getDb(), token) : null;
   if (!ctx) throw unauthenticated();
   const refused = await networkRefusal(ctx, req.headers);
@@ -128,7 +129,7 @@ const pendingForToken = cache(async (token: string | undefined): Promise<Session
 });
 
 export async function getMfaPendingSession(): Promise<SessionContext | null> {
-  return pendingForToken((await cookies()).get(mfaPendingCookieName())?.value);
+  return pendingForToken(sessionTokensFrom(await cookies()).mfaPending);
 }
 
 export async function requireMfaPendingSession(): Promise<SessionContext> {
@@ -138,7 +139,7 @@ export async function requireMfaPendingSession(): Promise<SessionContext> {
 }
 
 export async function requireMfaPendingSessionFromRequest(req: Request): Promise<SessionContext> {
-  const token = readCookie(req.headers.get("cookie"), mfaPendingCookieName());
+  const token = sessionTokensFrom(req.headers).mfaPending;
   const ctx = token ? await validateSessionToken(getDb(), token, "mfa_pending") : null;
   if (!ctx) throw new AppError("mfa_session_expired", 401, "Your sign-in has expired. Sign in again with your password.");
   return ctx;
@@ -152,22 +153,18 @@ export async function clearMfaPendingCookie(): Promise<void> {
   (await cookies()).delete(mfaPendingCookieName());
 }
 
-function readCookie(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
-}
-
 /** The session token the current request carries, if any (sign-in uses it to replace the old session). */
 export async function currentSessionToken(): Promise<string | undefined> {
-  return (await cookies()).get(sessionCookieName())?.value;
+  return sessionTokensFrom(await cookies()).session;
+}
+
+/** The MFA-pending token the current request carries, if any (a new sign-in revokes it). */
+export async function currentMfaPendingToken(): Promise<string | undefined> {
+  return sessionTokensFrom(await cookies()).mfaPending;
 }
 
 export function sessionTokenFromRequest(req: Request): string | undefined {
-  return readCookie(req.headers.get("cookie"), sessionCookieName());
+  return sessionTokensFrom(req.headers).session;
 }
 
 export async function clearSessionCookie(): Promise<void> {

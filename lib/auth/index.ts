@@ -4,6 +4,7 @@ export {
   clearSessionCookie,
   currentPathname,
   currentSessionToken,
+  currentMfaPendingToken,
   getMfaPendingSession,
   getSession,
   requireMfaPendingSession,

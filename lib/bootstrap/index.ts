@@ -1,5 +1,6 @@
 import "server-only";
 import { getDbHandle } from "@/db";
+import { listenToHttpSignals } from "@/lib/alerts";
 import { runMigrations } from "@/db/migrate";
 import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
@@ -21,6 +22,8 @@ export async function bootstrap(): Promise<void> {
   // The alert rules hear every audit event from here on (lib/audit imports no listener).
   listenToAuditEvents();
   const handle = getDbHandle();
+  // The gate's 5xx and 429 answers reach the system alert rules through a subscription (lib/http/signals.ts).
+  listenToHttpSignals();
   await runMigrations(handle);
   // Encrypted columns are read synchronously: every data key is unwrapped here, once.
   const keyring = await loadKeyring(handle.db);

@@ -1,5 +1,6 @@
 import "server-only";
 import { isHttps } from "@/lib/env";
+import { cookieValue } from "@/lib/http";
 
 /**
  * `__Host-` under HTTPS pins the cookie to this exact host, path=/ and Secure.
@@ -44,3 +45,17 @@ export function serializeClearedMfaPendingCookie(): string {
 }
 
 export const MFA_PENDING_COOKIE_NAMES = ["__Host-ck_mfa", "ck_mfa"] as const;
+
+/**
+ * Where the session cookies are read: a raw request's headers (proxy.ts, route handlers: parsed by
+ * lib/http's cookieValue), or next/headers' cookie store (pages and server actions: it also holds a
+ * cookie an action set earlier in the same request, which the page re-rendered with the action's
+ * answer must see: a rotated session id).
+ */
+export type CookieSource = Headers | { get(name: string): { value: string } | undefined };
+
+/** The request's session and MFA-pending tokens: the one place that reads them. */
+export function sessionTokensFrom(source: CookieSource): { session?: string; mfaPending?: string } {
+  const read = source instanceof Headers ? (name: string) => cookieValue(source.get("cookie"), name) : (name: string) => source.get(name)?.value;
+  return { session: read(sessionCookieName()), mfaPending: read(mfaPendingCookieName()) };
+}

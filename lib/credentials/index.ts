@@ -30,6 +30,8 @@ export {
   sessionCookieOptions,
   MFA_PENDING_COOKIE_NAMES,
   SESSION_COOKIE_NAMES,
+  sessionTokensFrom,
+  type CookieSource,
 } from "./cookie";
 export { commonPasswordCount, dummyPasswordHash, hashPassword, passwordProblem, verifyPassword, PASSWORD_MAX, PASSWORD_MIN } from "./password";
 export { consumeAuthToken, issueAuthToken, TOKEN_MINUTES } from "./auth-tokens";

@@ -33,3 +33,4 @@ export function attachmentResponse(body: ReadableStream<Uint8Array>, filename: s
     },
   });
 }
+export { downloadResponse, type Download } from "./download";

@@ -82,14 +82,14 @@ export function refreshFirewall(force = false): Promise<void> {
  * that organization's allow-list and deny rules apply too. Before the first load it allows (the
  * middleware cannot wait on the database); lib/bootstrap loads the rules before the server listens.
  */
-export function firewallDecision(ip: string | null | undefined, options: { organizationId?: string | null } = {}): FirewallDecision {
+export function firewallDecision(ip: string | null | undefined, options: { organizationId?: string | null; globalDecided?: boolean } = {}): FirewallDecision {
   const s = state();
   const t = now().getTime();
   // A clock that moved backwards (tests) counts as stale too.
   if (s.source && !s.inflight && (t - s.checkedAt >= refreshMs() || t < s.checkedAt)) void refreshFirewall();
   if (!s.compiled) return { allowed: true };
   if (t >= s.compiled.validUntil) s.compiled = compileRules(s.compiled.rules, t); // a rule expired since the load
-  return decide(s.compiled, ip, options.organizationId);
+  return decide(s.compiled, ip, options.organizationId, options.globalDecided);
 }
 
 const TIMER = Symbol.for("chargekeep.firewall.timer");

@@ -81,11 +81,12 @@ const ALLOWED: FirewallDecision = { allowed: true };
  * An address that cannot be determined matches no global rule: the middleware cannot block what it
  * cannot see, but an allow-list still refuses it.
  */
-export function decide(compiled: CompiledRules, ip: string | null | undefined, organizationId?: string | null): FirewallDecision {
+/** `globalDecided`: the proxy already applied the global rules to this request (lib/http/proxy-stamp.ts). */
+export function decide(compiled: CompiledRules, ip: string | null | undefined, organizationId?: string | null, globalDecided = false): FirewallDecision {
   const addr = normaliseIp(ip);
   // normaliseIp gives the canonical text parseCidr stores, so equal addresses compare equal.
   const inside = (m: Matcher) => addr !== null && (m.hosts.has(addr.address) || (m.subnets > 0 && m.list.check(addr.address, addr.family)));
-  if (inside(compiled.globalDeny) && !inside(compiled.globalAllow)) return { allowed: false, reason: "global_deny" };
+  if (!globalDecided && inside(compiled.globalDeny) && !inside(compiled.globalAllow)) return { allowed: false, reason: "global_deny" };
   if (!organizationId) return ALLOWED;
   const org = compiled.orgs.get(organizationId);
   if (!org) return ALLOWED;

@@ -6,10 +6,9 @@ import { getDb, type Database } from "@/db";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "@/db/errors";
 import { isAppError } from "@/lib/errors";
 import { authorize, type Permission } from "@/lib/rbac";
-import { currentRequestMeta, fieldErrorsOf, loggableError, type RequestMeta } from "@/lib/http";
+import { currentRequestMeta, emitHttpSignal, fieldErrorsOf, loggableError, type RequestMeta } from "@/lib/http";
 import { formInputFault } from "./form-input";
 import { logDatabaseUnavailable } from "./unavailable";
-import { recordSystemSignal } from "@/lib/alerts";
 
 /** What every form's server action returns to useActionState. */
 export type FormState = {
@@ -85,12 +84,12 @@ export function formAction<Auth extends AuthMode, S extends z.ZodType>(
       }
       if (session) await recordDeniedAccess(getDb(), session, e, { route: `action ${await currentPathname()}`, permission: options.permission ?? null }, meta);
       if (isAppError(e)) {
-        if (e.status === 429) recordSystemSignal("http_429");
+        if (e.status === 429) emitHttpSignal("http_429");
         const mfa = e.code === "step_up_required" ? "step_up" : e.code === "mfa_enrolment_required" ? "enrol" : undefined;
         return { ok: false, message: e.message, fieldErrors: e.fieldErrors, values: echoValues(form), ...(mfa ? { mfa } : {}) };
       }
       console.error(`[${meta.requestId}] unexpected error in server action`, loggableError(e));
-      recordSystemSignal("http_5xx");
+      emitHttpSignal("http_5xx");
       return { ok: false, message: `Something went wrong on our side. Try again later (reference ${meta.requestId}).` };
     }
   };

@@ -5,9 +5,8 @@ import { getDb, isDatabaseUnavailable, type Database } from "@/db";
 import { isAppError } from "@/lib/errors";
 import { isRateLimitedError, rateLimitHeaders } from "@/lib/ratelimit";
 import { authorize, type Permission } from "@/lib/rbac";
-import { loggableError, parseOrThrow, readJsonBody, refuseMalformedBody, requestMetaFrom, type RequestMeta } from "@/lib/http";
+import { emitHttpSignal, loggableError, parseOrThrow, readJsonBody, refuseMalformedBody, requestMetaFrom, type RequestMeta } from "@/lib/http";
 import { databaseUnavailableResponse } from "./unavailable";
-import { recordSystemSignal } from "@/lib/alerts";
 
 /** true: a full session. "mfa_pending": only a password-proven session at its second factor. false: public, said out loud. */
 export type AuthMode = boolean | "mfa_pending";
@@ -85,14 +84,14 @@ export function errorResponse(e: unknown, requestId: string): Response {
   if (isAppError(e)) {
     // A 429 says when to come back, so well-behaved clients wait instead of hammering.
     const limitHeaders = isRateLimitedError(e) ? rateLimitHeaders(e) : {};
-    if (e.status === 429) recordSystemSignal("http_429"); // feeds the system alert rules (lib/alerts)
+    if (e.status === 429) emitHttpSignal("http_429"); // lib/alerts listens (system alert rules)
     return Response.json(
       { error: { code: e.code, message: e.message, ...(e.fieldErrors ? { fields: e.fieldErrors } : {}) } },
       { status: e.status, headers: { "cache-control": "no-store", ...limitHeaders } },
     );
   }
   console.error(`[${requestId}] unexpected error`, loggableError(e));
-  recordSystemSignal("http_5xx");
+  emitHttpSignal("http_5xx");
   return Response.json(
     { error: { code: "internal", message: "Something went wrong on our side. Try again later.", requestId } },
     { status: 500, headers: { "cache-control": "no-store" } },

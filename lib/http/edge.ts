@@ -7,5 +7,7 @@ export { formatSize, MAX_REQUEST_BODY_BYTES, readStreamLimited } from "./body";
 export { urlFault } from "./boundary-text";
 export { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "./page-post";
 export { clientIpFrom, forwardedProto } from "./client-ip";
+export { cookieValue } from "./cookie-header";
+export { stampRequest, unstampRequest } from "./proxy-stamp";
 export { isMfaPendingPath, isPublicPath } from "./public-paths";
 export { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "./security-headers";

@@ -1,6 +1,9 @@
 export { readJsonBody, readBodyLimited, refuseMalformedBody } from "./body";
 export { requestMetaFrom, currentRequestMeta, type RequestMeta } from "./request-meta";
 export { clientIpFrom } from "./client-ip";
+export { cookieValue } from "./cookie-header";
+export { proxyStamp } from "./proxy-stamp";
+export { emitHttpSignal, onHttpSignal, type HttpSignal } from "./signals";
 export { parseSearchParams } from "./search-params";
 export { boundaryText, findTextFault } from "./boundary-text";
 export { safeNextPath } from "./safe-redirect";

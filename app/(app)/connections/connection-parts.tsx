@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { UtcTime } from "@/components/admin/utc-time";
 import type { AccountView, ConnectionView } from "@/lib/banking";
+import { DataTable } from "@/components/data-table";
 
 const STATUS: Record<ConnectionView["status"], { label: string; tone: string }> = {
   pending: { label: "Waiting for the bank", tone: "bg-slate-100 text-slate-800" },
@@ -41,26 +42,18 @@ const TYPES: Record<string, string> = { checking: "Checking", savings: "Savings"
 export function AccountsTable({ accounts }: { accounts: AccountView[] }) {
   if (accounts.length === 0) return <p className="text-sm text-slate-600">No accounts yet.</p>;
   return (
-    <table className="w-full text-left text-sm" data-testid="accounts-table">
-      <thead className="text-xs uppercase text-slate-600">
-        <tr>
-          <th scope="col" className="py-1 pr-3">Account</th>
-          <th scope="col" className="py-1 pr-3">Type</th>
-          <th scope="col" className="py-1 pr-3">Number</th>
-          <th scope="col" className="py-1 text-right">Balance</th>
-        </tr>
-      </thead>
-      <tbody>
-        {accounts.map((a) => (
-          <tr key={a.id} className="border-t border-slate-100">
-            <td className="py-1 pr-3">{a.name}</td>
-            <td className="py-1 pr-3">{TYPES[a.type] ?? a.type}</td>
-            <td className="py-1 pr-3 font-mono">{a.mask ? `••••${a.mask}` : "—"}</td>
-            <td className="py-1 text-right tabular-nums">{formatMinor(a.currentBalanceMinor, a.currency)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      testId="accounts-table"
+      caption="Accounts at this bank"
+      rows={accounts}
+      rowKey={(a) => a.id}
+      columns={[
+        { header: "Account", rowHeader: true, cell: (a) => a.name },
+        { header: "Type", cell: (a) => TYPES[a.type] ?? a.type },
+        { header: "Number", className: "font-mono", cell: (a) => (a.mask ? `••••${a.mask}` : "—") },
+        { header: "Balance", align: "right", className: "tabular-nums", cell: (a) => formatMinor(a.currentBalanceMinor, a.currency) },
+      ]}
+    />
   );
 }
 

@@ -8,6 +8,7 @@ import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { assertFilterScope, listAccounts, listCategories, listTransactions, parseReportFilters, reportFilterParams, type TransactionPage } from "@/lib/reports";
 import { ExportButton } from "./export-button";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Transactions" };
 
@@ -75,35 +76,29 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
       {page ? (
         <>
           <div className="overflow-x-auto">
-            <table className="w-full border-collapse bg-white text-sm">
-              <caption className="sr-only">Transactions, newest first</caption>
-              <thead>
-                <tr className="border-b text-left">
-                  <th scope="col" className="p-2">Booked on</th>
-                  <th scope="col" className="p-2">Description</th>
-                  <th scope="col" className="p-2">Category</th>
-                  <th scope="col" className="p-2">Account</th>
-                  <th scope="col" className="p-2 text-right">Amount</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.rows.map((t) => (
-                  <tr key={t.id} className="border-b align-top" data-testid="transaction-row">
-                    <td className="p-2 whitespace-nowrap tabular-nums">{t.bookedOn}</td>
-                    <th scope="row" className="p-2 text-left font-normal">
+            <DataTable
+              caption="Transactions, newest first"
+              rows={page.rows}
+              rowKey={(t) => t.id}
+              rowTestId="transaction-row"
+              columns={[
+                { header: "Booked on", className: "whitespace-nowrap tabular-nums", cell: (t) => t.bookedOn },
+                {
+                  header: "Description",
+                  rowHeader: true,
+                  cell: (t) => (
+                    <>
                       {t.description}
                       {t.merchant && t.merchant !== t.description ? <span className="block text-xs text-slate-600">{t.merchant}</span> : null}
                       {t.status === "pending" ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900">Pending</span> : null}
-                    </th>
-                    <td className="p-2">{t.category ?? <span className="text-slate-500">Uncategorized</span>}</td>
-                    <td className="p-2">{accountLabel({ name: t.accountName, mask: t.accountMask })}</td>
-                    <td className="p-2 text-right">
-                      <Money minor={t.amountMinor} currency={t.currency} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: "Category", cell: (t) => t.category ?? <span className="text-slate-500">Uncategorized</span> },
+                { header: "Account", cell: (t) => accountLabel({ name: t.accountName, mask: t.accountMask }) },
+                { header: "Amount", align: "right", cell: (t) => <Money minor={t.amountMinor} currency={t.currency} /> },
+              ]}
+            />
           </div>
           {page.rows.length === 0 ? <p className="mt-4 text-sm text-slate-600">No transactions match these filters.</p> : null}
           <KeysetPager label="Transaction pages" noun="transactions" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />

@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { formatBytes, hostKeyFingerprint, listImports, listTransfers } from "@/lib/sftp";
 
 import { DeliverButtons } from "./deliver-form";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Transfers" };
 
@@ -41,43 +42,39 @@ export default async function TransfersPage() {
       ) : null}
       <h2 className="mb-2 text-lg font-semibold">Statement imports</h2>
       {imports.length ? (
-        <table className="mb-6 w-full border-collapse bg-white text-sm">
-          <caption className="sr-only">Recent statement imports</caption>
-          <thead>
-            <tr className="border-b text-left">
-              <th scope="col" className="p-2">When</th><th scope="col" className="p-2">File</th><th scope="col" className="p-2">Result</th><th scope="col" className="p-2">Added</th><th scope="col" className="p-2">Already there</th><th scope="col" className="p-2">Problems</th>
-            </tr>
-          </thead>
-          <tbody>
-            {imports.map((i) => (
-              <tr key={i.id} className="border-b">
-                <td className="p-2">{when(i.createdAt)}</td><td className="p-2">{i.fileName}</td><td className="p-2">{i.status === "imported" ? "Imported" : "Not imported"}</td><td className="p-2">{i.added}</td><td className="p-2">{i.skipped}</td>
-                <td className="p-2">{i.errorCount ? `${i.errorCount} (see /outbox/${i.fileName}.errors.txt)` : "none"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="mb-6"
+          caption="Recent statement imports"
+          rows={imports}
+          rowKey={(i) => i.id}
+          columns={[
+            { header: "When", cell: (i) => when(i.createdAt) },
+            { header: "File", cell: (i) => i.fileName },
+            { header: "Result", cell: (i) => (i.status === "imported" ? "Imported" : "Not imported") },
+            { header: "Added", cell: (i) => i.added },
+            { header: "Already there", cell: (i) => i.skipped },
+            { header: "Problems", cell: (i) => (i.errorCount ? `${i.errorCount} (see /outbox/${i.fileName}.errors.txt)` : "none") },
+          ]}
+        />
       ) : (
         <p className="mb-6 text-sm text-slate-600">No statements imported yet.</p>
       )}
       <h2 className="mb-2 text-lg font-semibold">Recent transfers{everyone ? " (everyone)" : " (yours)"}</h2>
       {transfers.length ? (
-        <table className="w-full border-collapse bg-white text-sm">
-          <caption className="sr-only">Recent SFTP activity</caption>
-          <thead>
-            <tr className="border-b text-left">
-              <th scope="col" className="p-2">When</th><th scope="col" className="p-2">Who</th><th scope="col" className="p-2">What</th><th scope="col" className="p-2">Path</th><th scope="col" className="p-2">Size</th><th scope="col" className="p-2">Result</th><th scope="col" className="p-2">From</th>
-            </tr>
-          </thead>
-          <tbody>
-            {transfers.map((t) => (
-              <tr key={t.id} className="border-b">
-                <td className="p-2">{when(t.createdAt)}</td><td className="p-2">{t.userEmail ?? "unknown"}</td><td className="p-2">{t.operation}</td><td className="p-2 break-all">{t.path ?? ""}</td>
-                <td className="p-2">{t.bytes != null ? formatBytes(t.bytes) : ""}</td><td className="p-2">{t.result}{t.detail ? `: ${t.detail}` : ""}</td><td className="p-2">{t.remoteIp ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Recent SFTP activity"
+          rows={transfers}
+          rowKey={(t) => t.id}
+          columns={[
+            { header: "When", cell: (t) => when(t.createdAt) },
+            { header: "Who", cell: (t) => t.userEmail ?? "unknown" },
+            { header: "What", cell: (t) => t.operation },
+            { header: "Path", className: "break-all", cell: (t) => t.path ?? "" },
+            { header: "Size", cell: (t) => (t.bytes != null ? formatBytes(t.bytes) : "") },
+            { header: "Result", cell: (t) => `${t.result}${t.detail ? `: ${t.detail}` : ""}` },
+            { header: "From", cell: (t) => t.remoteIp ?? "" },
+          ]}
+        />
       ) : (
         <p className="text-sm text-slate-600">No transfers yet.</p>
       )}

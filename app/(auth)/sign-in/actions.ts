@@ -3,8 +3,7 @@
 import { redirect } from "next/navigation";
 import { boundaryText, safeNextPath } from "@/lib/http";
 import { formAction } from "@/lib/gate";
-import { cookies } from "next/headers";
-import { clearMfaPendingCookie, currentSessionToken, mfaPendingCookieName, resendVerification, revokeSessionByToken, setMfaPendingCookie, setSessionCookie, signIn, signInSchema } from "@/lib/auth";
+import { clearMfaPendingCookie, currentSessionToken, currentMfaPendingToken, resendVerification, revokeSessionByToken, setMfaPendingCookie, setSessionCookie, signIn, signInSchema } from "@/lib/auth";
 
 export const signInAction = formAction(
   { auth: false, schema: signInSchema.extend({ next: boundaryText().max(512).optional() }) },
@@ -23,7 +22,7 @@ export const signInAction = formAction(
       return { ok: false, message: result.message, values: { email: input.email }, ...(sso ? { sso: true } : {}) };
     }
     // A half-finished earlier sign-in in this browser dies with this one.
-    await revokeSessionByToken(db, (await cookies()).get(mfaPendingCookieName())?.value);
+    await revokeSessionByToken(db, await currentMfaPendingToken());
     if (result.mfaRequired) {
       // Password alone reaches nothing: the browser holds only the MFA-pending cookie until the second factor.
       await setMfaPendingCookie(result.token);

@@ -1,9 +1,8 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { setSessionCookie, setMfaPendingCookie, revokeSessionByToken, resetPasswordSchema, mfaPendingCookieName, emailSchema, currentSessionToken, clearMfaPendingCookie, signInAfterUnlock } from "@/lib/auth";
+import { setSessionCookie, setMfaPendingCookie, revokeSessionByToken, resetPasswordSchema, currentMfaPendingToken, emailSchema, currentSessionToken, clearMfaPendingCookie, signInAfterUnlock } from "@/lib/auth";
 import { requestUnlockLink, unlockWithToken } from "@/lib/defense";
 import { formAction } from "@/lib/gate";
 import { enforce } from "@/lib/ratelimit";
@@ -17,7 +16,7 @@ export const unlockAccountWithLinkAction = formAction({ auth: false, schema: res
   const { userId } = await unlockWithToken(db, { token, password, meta });
   const result = await signInAfterUnlock(db, { userId, meta, previousToken: await currentSessionToken() });
   // A half-finished earlier sign-in in this browser ends here too.
-  await revokeSessionByToken(db, (await cookies()).get(mfaPendingCookieName())?.value);
+  await revokeSessionByToken(db, await currentMfaPendingToken());
   if (!result.ok) redirect("/sign-in?unlocked=1"); // unlocked, but no active membership: sign-in explains
   if (result.mfaRequired) {
     await setMfaPendingCookie(result.token);

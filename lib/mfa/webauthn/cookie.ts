@@ -1,5 +1,6 @@
 import "server-only";
 import { isHttps } from "@/lib/env";
+import { cookieValue } from "@/lib/http";
 
 /**
  * The passkey sign-in's challenge cookie: a random token whose SHA-256 binds the challenge to this
@@ -18,19 +19,7 @@ export function serializeClearedPasskeyChallengeCookie(): string {
   return `${serializePasskeyChallengeCookie("")}; Max-Age=0`;
 }
 
-/** Reads one cookie from a request's Cookie header. */
+/** Reads one cookie from a request's Cookie header (lib/http's one cookie reader). */
 export function cookieFromRequest(req: Request, name: string): string | undefined {
-  const header = req.headers.get("cookie");
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+  return cookieValue(req.headers.get("cookie"), name);
 }

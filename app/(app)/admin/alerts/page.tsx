@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
+import { DataTable } from "@/components/data-table";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
 import { listAlerts, type AlertRow } from "@/lib/alerts";
@@ -35,42 +36,41 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       </p>
 
       <h2 className="mb-2 text-lg font-semibold">Open ({open.length})</h2>
-      {open.length === 0 ? <p className="mb-6 text-sm text-slate-600">No open alerts.</p> : <AlertTable rows={open} mayAcknowledge={mayAcknowledge} platform={platform} testId="open-alerts" />}
+      {open.length === 0 ? <p className="mb-6 text-sm text-slate-600">No open alerts.</p> : <AlertTable caption="Open alerts" rows={open} mayAcknowledge={mayAcknowledge} platform={platform} testId="open-alerts" />}
 
       <h2 className="mb-2 mt-8 text-lg font-semibold">Acknowledged</h2>
-      {past.length === 0 ? <p className="text-sm text-slate-600">None yet.</p> : <AlertTable rows={past} mayAcknowledge={false} platform={platform} testId="past-alerts" />}
+      {past.length === 0 ? <p className="text-sm text-slate-600">None yet.</p> : <AlertTable caption="Past alerts" rows={past} mayAcknowledge={false} platform={platform} testId="past-alerts" />}
     </section>
   );
 }
 
-function AlertTable({ rows, mayAcknowledge, platform, testId }: { rows: AlertRow[]; mayAcknowledge: boolean; platform: boolean; testId: string }) {
+function AlertTable({ caption, rows, mayAcknowledge, platform, testId }: { caption: string; rows: AlertRow[]; mayAcknowledge: boolean; platform: boolean; testId: string }) {
   return (
     <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid={testId}>
-        <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">Severity</th>
-            <th scope="col" className="px-3 py-2">Alert</th>
-            <th scope="col" className="px-3 py-2">Seen</th>
-            <th scope="col" className="px-3 py-2">First / last</th>
-            <th scope="col" className="px-3 py-2">
-              <span className="sr-only">Action</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((a) => (
-            <tr key={a.id} data-testid="alert-row">
-              <td className="px-3 py-2 align-top">
-                <SeverityBadge severity={a.severity} />
-              </td>
-              <td className="px-3 py-2 align-top">
+      <DataTable
+        testId={testId}
+        caption={caption}
+        rows={rows}
+        rowKey={(a) => a.id}
+        rowTestId="alert-row"
+        columns={[
+          { header: "Severity", cell: (a) => <SeverityBadge severity={a.severity} /> },
+          {
+            header: "Alert",
+            cell: (a) => (
+              <>
                 <p className="font-medium">{a.title}</p>
                 <p className="text-slate-700">{a.detail}</p>
                 <p className="text-xs text-slate-500">Rule: {a.rule}</p>
-              </td>
-              <td className="px-3 py-2 align-top">{a.count}×</td>
-              <td className="px-3 py-2 align-top text-xs">
+              </>
+            ),
+          },
+          { header: "Seen", cell: (a) => `${a.count}×` },
+          {
+            header: "First / last",
+            className: "text-xs",
+            cell: (a) => (
+              <>
                 <UtcTime date={a.firstSeenAt} />
                 <br />
                 <UtcTime date={a.lastSeenAt} />
@@ -80,12 +80,16 @@ function AlertTable({ rows, mayAcknowledge, platform, testId }: { rows: AlertRow
                     Acknowledged <UtcTime date={a.acknowledgedAt} />
                   </>
                 ) : null}
-              </td>
-              <td className="px-3 py-2 align-top">{mayAcknowledge && a.status === "open" ? <AcknowledgeButton alertId={a.id} title={a.title} platform={platform} /> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            header: "Action",
+            srOnly: true,
+            cell: (a) => (mayAcknowledge && a.status === "open" ? <AcknowledgeButton alertId={a.id} title={a.title} platform={platform} /> : null),
+          },
+        ]}
+      />
     </div>
   );
 }

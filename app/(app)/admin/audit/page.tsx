@@ -11,6 +11,7 @@ import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters
 import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { ExportButtons } from "./export-buttons";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -96,43 +97,38 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       {page ? (
         <>
           <div className="overflow-x-auto">
-            <table className="w-full border-collapse bg-white text-sm">
-              <caption className="sr-only">Audit events, newest first</caption>
-              <thead>
-                <tr className="border-b text-left">
-                  <th scope="col" className="p-2">Time</th>
-                  <th scope="col" className="p-2">Who</th>
-                  <th scope="col" className="p-2">What</th>
-                  <th scope="col" className="p-2">Target</th>
-                  <th scope="col" className="p-2">Result</th>
-                  <th scope="col" className="p-2">IP address</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.events.map((e) => (
-                  <tr key={e.id} className="border-b align-top" data-testid="audit-row">
-                    <td className="p-2 whitespace-nowrap">
-                      <Link href={`/admin/audit/${e.id}`} className="text-blue-700 underline" aria-label={`Details of “${e.description}”`}>
-                        <UtcTime date={e.createdAt} />
-                      </Link>
-                    </td>
-                    <td className="p-2">{actorOf(e)}</td>
-                    <th scope="row" className="p-2 text-left font-normal">
+            <DataTable
+              caption="Audit events, newest first"
+              rows={page.events}
+              rowKey={(e) => e.id}
+              rowTestId="audit-row"
+              columns={[
+                {
+                  header: "Time",
+                  className: "whitespace-nowrap",
+                  cell: (e) => (
+                    <Link href={`/admin/audit/${e.id}`} className="text-blue-700 underline" aria-label={`Details of “${e.description}”`}>
+                      <UtcTime date={e.createdAt} />
+                    </Link>
+                  ),
+                },
+                { header: "Who", cell: (e) => actorOf(e) },
+                {
+                  header: "What",
+                  rowHeader: true,
+                  cell: (e) => (
+                    <>
                       {e.description}
                       {typeof e.metadata.reason === "string" ? <span className="block text-xs text-slate-700">Why: {e.metadata.reason}</span> : null}
                       <code className="block font-mono text-xs text-slate-600">{e.action}</code>
-                    </th>
-                    <td className="p-2">
-                      <AuditTarget event={e} />
-                    </td>
-                    <td className="p-2">
-                      <AuditResult result={e.result} />
-                    </td>
-                    <td className="p-2 font-mono text-xs">{e.ip ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: "Target", cell: (e) => <AuditTarget event={e} /> },
+                { header: "Result", cell: (e) => <AuditResult result={e.result} /> },
+                { header: "IP address", className: "font-mono text-xs", cell: (e) => e.ip ?? "—" },
+              ]}
+            />
           </div>
           {page.events.length === 0 ? <p className="mt-4 text-sm text-slate-600">No events match these filters.</p> : null}
           <KeysetPager label="Audit log pages" noun="events" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />

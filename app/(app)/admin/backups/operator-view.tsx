@@ -1,5 +1,6 @@
 import { UtcTime } from "@/components/admin/utc-time";
 import type { BackupStatus, CopyState } from "@/lib/backup";
+import { DataTable } from "@/components/data-table";
 
 /** Storage locations are infrastructure detail: targets are named by position and kind, also inside error texts. */
 function targetLabel(location: string, locations: string[]): string {
@@ -95,28 +96,19 @@ export function OperatorBackups({ status }: { status: BackupStatus }) {
       {status.targetError ? (
         <p className="mt-2 text-sm text-red-800">The backup targets could not be read. The server log says why.</p>
       ) : (
-        <table className="mt-2 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200">
-              <th scope="col" className="py-2 pr-4">Target</th>
-              <th scope="col" className="py-2 pr-4">Backups held</th>
-              <th scope="col" className="py-2 pr-4">Newest</th>
-              <th scope="col" className="py-2">Newest copy</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.targets.map((t) => (
-              <tr key={t.location} className="border-b border-slate-100" data-testid="backup-target">
-                <td className="py-2 pr-4">{targetLabel(t.location, locations)}</td>
-                <td className="py-2 pr-4">{t.backups}</td>
-                <td className="py-2 pr-4 font-mono text-xs">{t.newest ?? "none"}</td>
-                <td className="py-2">
-                  <Status value={targetState(t)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="mt-2"
+          caption="Backup targets"
+          rows={status.targets}
+          rowKey={(t) => t.location}
+          rowTestId="backup-target"
+          columns={[
+            { header: "Target", cell: (t) => targetLabel(t.location, locations) },
+            { header: "Backups held", cell: (t) => t.backups },
+            { header: "Newest", className: "font-mono text-xs", cell: (t) => t.newest ?? "none" },
+            { header: "Newest copy", cell: (t) => <Status value={targetState(t)} /> },
+          ]}
+        />
       )}
 
       <h2 className="mt-8 text-lg font-semibold">Copies</h2>
@@ -127,70 +119,41 @@ export function OperatorBackups({ status }: { status: BackupStatus }) {
       {status.copies.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">No copy to show yet.</p>
       ) : (
-        <table className="mt-2 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200">
-              <th scope="col" className="py-2 pr-4">Backup</th>
-              <th scope="col" className="py-2 pr-4">Target</th>
-              <th scope="col" className="py-2 pr-4">Check</th>
-              <th scope="col" className="py-2 pr-4">Last verified</th>
-              <th scope="col" className="py-2 pr-4">Last checked</th>
-              <th scope="col" className="py-2">Why it failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.copies.map((c) => (
-              <tr key={`${c.name}|${c.location}`} className="border-b border-slate-100 align-top" data-testid="backup-copy">
-                <td className="py-2 pr-4 font-mono text-xs">{c.name}</td>
-                <td className="py-2 pr-4">{targetLabel(c.location, locations)}</td>
-                <td className="py-2 pr-4">
-                  <Status value={copyState(c)} />
-                </td>
-                <td className="py-2 pr-4">
-                  <UtcTime date={c.verifiedAt} />
-                </td>
-                <td className="py-2 pr-4">
-                  <UtcTime date={c.checkedAt} />
-                </td>
-                <td className="py-2 text-xs">{c.state === "failed" && c.error ? c.error.replaceAll(c.location, targetLabel(c.location, locations)) : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="mt-2"
+          caption="Backup copies and their last check"
+          rows={status.copies}
+          rowKey={(c) => `${c.name}|${c.location}`}
+          rowTestId="backup-copy"
+          columns={[
+            { header: "Backup", className: "font-mono text-xs", cell: (c) => c.name },
+            { header: "Target", cell: (c) => targetLabel(c.location, locations) },
+            { header: "Check", cell: (c) => <Status value={copyState(c)} /> },
+            { header: "Last verified", cell: (c) => <UtcTime date={c.verifiedAt} /> },
+            { header: "Last checked", cell: (c) => <UtcTime date={c.checkedAt} /> },
+            { header: "Why it failed", className: "text-xs", cell: (c) => (c.state === "failed" && c.error ? c.error.replaceAll(c.location, targetLabel(c.location, locations)) : "") },
+          ]}
+        />
       )}
 
       <h2 className="mt-8 text-lg font-semibold">History</h2>
       {status.history.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">No backup has run yet.</p>
       ) : (
-        <table className="mt-2 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200">
-              <th scope="col" className="py-2 pr-4">Started</th>
-              <th scope="col" className="py-2 pr-4">What</th>
-              <th scope="col" className="py-2 pr-4">Backup</th>
-              <th scope="col" className="py-2 pr-4">Trigger</th>
-              <th scope="col" className="py-2 pr-4">Size</th>
-              <th scope="col" className="py-2">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.history.map((r) => (
-              <tr key={r.id} className="border-b border-slate-100">
-                <td className="py-2 pr-4">
-                  <UtcTime date={r.startedAt} />
-                </td>
-                <td className="py-2 pr-4">{r.kind === "check" ? "copy check" : r.kind}</td>
-                <td className="py-2 pr-4 font-mono text-xs">{r.backupName ?? "–"}</td>
-                <td className="py-2 pr-4">{r.trigger}</td>
-                <td className="py-2 pr-4">{formatBytes(r.bytes)}</td>
-                <td className="py-2">
-                  <Status value={r.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="mt-2"
+          caption="Backup runs, newest first"
+          rows={status.history}
+          rowKey={(r) => r.id}
+          columns={[
+            { header: "Started", cell: (r) => <UtcTime date={r.startedAt} /> },
+            { header: "What", cell: (r) => (r.kind === "check" ? "copy check" : r.kind) },
+            { header: "Backup", className: "font-mono text-xs", cell: (r) => r.backupName ?? "–" },
+            { header: "Trigger", cell: (r) => r.trigger },
+            { header: "Size", cell: (r) => formatBytes(r.bytes) },
+            { header: "Result", cell: (r) => <Status value={r.status} /> },
+          ]}
+        />
       )}
     </>
   );

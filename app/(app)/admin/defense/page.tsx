@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
+import { DataTable } from "@/components/data-table";
 import { requirePagePermission } from "@/lib/gate";
 import { listBlockedIps, listDefendedMembers } from "@/lib/defense";
 import { env } from "@/lib/env";
@@ -34,50 +35,42 @@ export default async function DefensePage({ searchParams }: { searchParams: Prom
         <p className="mb-6 text-sm">No member of {ctx.organization.name} is locked or suspended.</p>
       ) : (
         <div className="mb-6 overflow-x-auto">
-          <table className="w-full border-collapse bg-white text-sm">
-            <caption className="sr-only">Members whose sign-in is locked or suspended</caption>
-            <thead>
-              <tr className="border-b text-left">
-                <th scope="col" className="p-2">Member</th>
-                <th scope="col" className="p-2">State</th>
-                <th scope="col" className="p-2">Failures in a row</th>
-                <th scope="col" className="p-2">Last failure</th>
-                <th scope="col" className="p-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((a) => (
-                <tr key={a.userId} className="border-b align-top" data-testid="defended-account">
-                  <th scope="row" className="p-2 text-left font-normal">
+          <DataTable
+            caption="Members whose sign-in is locked or suspended"
+            rows={accounts}
+            rowKey={(a) => a.userId}
+            rowTestId="defended-account"
+            columns={[
+              {
+                header: "Member",
+                rowHeader: true,
+                cell: (a) => (
+                  <>
                     <Link href={`/admin/members/${a.userId}`} className="text-blue-700 underline">
                       {a.name}
                     </Link>
                     <span className="block text-xs text-slate-600">{a.email}</span>
-                  </th>
-                  <td className="p-2">
-                    {a.suspendedAt ? (
-                      <>
-                        Suspended since <UtcTime date={a.suspendedAt} />
-                      </>
-                    ) : (
-                      <>
-                        Locked until <UtcTime date={a.lockedUntil} />
-                      </>
-                    )}
-                  </td>
-                  <td className="p-2">{a.consecutiveFailures}</td>
-                  <td className="p-2">
-                    <UtcTime date={a.lastFailureAt} />
-                  </td>
-                  <td className="p-2">
-                    <UnlockButton userId={a.userId} name={a.name} from="defense" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              {
+                header: "State",
+                cell: (a) =>
+                  a.suspendedAt ? (
+                    <>
+                      Suspended since <UtcTime date={a.suspendedAt} />
+                    </>
+                  ) : (
+                    <>
+                      Locked until <UtcTime date={a.lockedUntil} />
+                    </>
+                  ),
+              },
+              { header: "Failures in a row", cell: (a) => a.consecutiveFailures },
+              { header: "Last failure", cell: (a) => <UtcTime date={a.lastFailureAt} /> },
+              { header: "Actions", srOnly: true, cell: (a) => <UnlockButton userId={a.userId} name={a.name} from="defense" /> },
+            ]}
+          />
         </div>
       )}
 
@@ -91,29 +84,17 @@ export default async function DefensePage({ searchParams }: { searchParams: Prom
           {blocked.length === 0 ? (
             <p className="text-sm">No address is blocked.</p>
           ) : (
-            <table className="w-full border-collapse bg-white text-sm">
-              <caption className="sr-only">Addresses blocked after failed sign-ins</caption>
-              <thead>
-                <tr className="border-b text-left">
-                  <th scope="col" className="p-2">Address</th>
-                  <th scope="col" className="p-2">Blocked until</th>
-                  <th scope="col" className="p-2">Times blocked</th>
-                </tr>
-              </thead>
-              <tbody>
-                {blocked.map((b) => (
-                  <tr key={b.ip} className="border-b" data-testid="blocked-ip">
-                    <th scope="row" className="p-2 text-left font-mono text-xs font-normal">
-                      {b.ip}
-                    </th>
-                    <td className="p-2">
-                      <UtcTime date={b.blockedUntil} />
-                    </td>
-                    <td className="p-2">{b.blocks}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption="Addresses blocked after failed sign-ins"
+              rows={blocked}
+              rowKey={(b) => b.ip}
+              rowTestId="blocked-ip"
+              columns={[
+                { header: "Address", rowHeader: true, className: "font-mono text-xs", cell: (b) => b.ip },
+                { header: "Blocked until", cell: (b) => <UtcTime date={b.blockedUntil} /> },
+                { header: "Times blocked", cell: (b) => b.blocks },
+              ]}
+            />
           )}
         </>
       ) : null}

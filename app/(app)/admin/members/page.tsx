@@ -5,6 +5,7 @@ import { parseSearchParams } from "@/lib/http";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
+import { DataTable } from "@/components/data-table";
 import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { memberMfaStatus } from "@/lib/mfa";
@@ -88,44 +89,32 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       </form>
 
       <div className="overflow-x-auto">
-        <table className="w-full border-collapse bg-white text-sm">
-          <caption className="sr-only">Members, page {page} of {pages}</caption>
-          <thead>
-            <tr className="border-b text-left">
-              <th scope="col" className="p-2">Name</th>
-              <th scope="col" className="p-2">E-mail</th>
-              <th scope="col" className="p-2">Role</th>
-              <th scope="col" className="p-2">Groups</th>
-              <th scope="col" className="p-2">Two-step verification</th>
-              <th scope="col" className="p-2">Last sign-in</th>
-              <th scope="col" className="p-2">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.userId} className="border-b" data-testid="member-row">
-                <th scope="row" className="p-2 text-left font-normal">
+        <DataTable
+          caption={`Members, page ${page} of ${pages}`}
+          rows={members}
+          rowKey={(m) => m.userId}
+          rowTestId="member-row"
+          columns={[
+            {
+              header: "Name",
+              rowHeader: true,
+              cell: (m) => (
+                <>
                   <Link href={`/admin/members/${m.userId}`} className="text-blue-700 underline">
                     {m.name}
                   </Link>
                   {m.userId === ctx.user.id ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
-                </th>
-                <td className="p-2">{m.email}</td>
-                <td className="p-2">{m.roleName}</td>
-                <td className="p-2">{m.groups.length ? m.groups.join(", ") : <span className="text-slate-500">none</span>}</td>
-                <td className="p-2" data-testid="member-mfa">
-                  <MemberMfaStatusText status={mfa.get(m.userId)} />
-                </td>
-                <td className="p-2">
-                  <UtcTime date={m.lastSignInAt} />
-                </td>
-                <td className="p-2">
-                  {m.status === "active" ? "Active" : <strong className="rounded bg-red-50 px-1 text-red-800">Suspended</strong>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "E-mail", cell: (m) => m.email },
+            { header: "Role", cell: (m) => m.roleName },
+            { header: "Groups", cell: (m) => (m.groups.length ? m.groups.join(", ") : <span className="text-slate-500">none</span>) },
+            { header: "Two-step verification", testId: "member-mfa", cell: (m) => <MemberMfaStatusText status={mfa.get(m.userId)} /> },
+            { header: "Last sign-in", cell: (m) => <UtcTime date={m.lastSignInAt} /> },
+            { header: "Status", cell: (m) => (m.status === "active" ? "Active" : <strong className="rounded bg-red-50 px-1 text-red-800">Suspended</strong>) },
+          ]}
+        />
       </div>
       {members.length === 0 ? <p className="mt-4 text-sm text-slate-600">{q ? "Nobody matches that search." : "No members on this page."}</p> : null}
 

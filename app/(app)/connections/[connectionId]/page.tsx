@@ -7,6 +7,7 @@ import { getConnection } from "@/lib/banking";
 import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, Notice, StatusAdvice, StatusBadge } from "../connection-parts";
 import { DisconnectForm, ReauthorizeForm, RefreshWhileSyncing, SyncNowForm } from "../connection-forms";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Bank connection" };
 
@@ -79,32 +80,18 @@ export default async function ConnectionPage({
         <p className="text-sm text-slate-600">No sync has run yet.</p>
       ) : (
         <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Started</th>
-                <th scope="col" className="px-3 py-2">Why</th>
-                <th scope="col" className="px-3 py-2">Result</th>
-                <th scope="col" className="px-3 py-2">Added / changed / removed</th>
-                <th scope="col" className="px-3 py-2">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {connection.syncRuns.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100">
-                  <td className="px-3 py-2">
-                    <UtcTime date={r.startedAt} />
-                  </td>
-                  <td className="px-3 py-2">{r.trigger}</td>
-                  <td className="px-3 py-2">{r.status}</td>
-                  <td className="px-3 py-2 tabular-nums">
-                    {r.added} / {r.modified} / {r.removed}
-                  </td>
-                  <td className="px-3 py-2">{r.error ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Recent syncs of this connection, newest first"
+            rows={connection.syncRuns}
+            rowKey={(r) => r.id}
+            columns={[
+              { header: "Started", cell: (r) => <UtcTime date={r.startedAt} /> },
+              { header: "Why", cell: (r) => r.trigger },
+              { header: "Result", cell: (r) => r.status },
+              { header: "Added / changed / removed", className: "tabular-nums", cell: (r) => `${r.added} / ${r.modified} / ${r.removed}` },
+              { header: "Problem", cell: (r) => r.error ?? "" },
+            ]}
+          />
         </div>
       )}
     </section>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditResult } from "@/components/audit/audit-result";
+import { DataTable } from "@/components/data-table";
 import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit";
 import { describeDevice } from "@/lib/auth";
 import { requirePageSession } from "@/lib/gate";
@@ -14,37 +15,20 @@ function ActivityTable({ caption, items, testId }: { caption: string; items: MyA
   if (items.length === 0) return <p className="mb-6 text-sm text-slate-600">Nothing in the last {MY_ACTIVITY_DAYS} days.</p>;
   return (
     <div className="mb-8 overflow-x-auto">
-      <table className="w-full border-collapse bg-white text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr className="border-b text-left">
-            <th scope="col" className="p-2">Time</th>
-            <th scope="col" className="p-2">What</th>
-            <th scope="col" className="p-2">Device</th>
-            <th scope="col" className="p-2">IP address</th>
-            <th scope="col" className="p-2">Organization</th>
-            <th scope="col" className="p-2">Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((i) => (
-            <tr key={i.id} className="border-b" data-testid={testId}>
-              <td className="p-2 whitespace-nowrap">
-                <UtcTime date={i.createdAt} />
-              </td>
-              <th scope="row" className="p-2 text-left font-normal">
-                {i.description}
-              </th>
-              <td className="p-2">{describeDevice(i.userAgent)}</td>
-              <td className="p-2 font-mono text-xs">{i.ip ?? "unknown"}</td>
-              <td className="p-2">{i.organizationName ?? "—"}</td>
-              <td className="p-2">
-                <AuditResult result={i.result} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption={caption}
+        rows={items}
+        rowKey={(i) => i.id}
+        rowTestId={testId}
+        columns={[
+          { header: "Time", className: "whitespace-nowrap", cell: (i) => <UtcTime date={i.createdAt} /> },
+          { header: "What", rowHeader: true, cell: (i) => i.description },
+          { header: "Device", cell: (i) => describeDevice(i.userAgent) },
+          { header: "IP address", className: "font-mono text-xs", cell: (i) => i.ip ?? "unknown" },
+          { header: "Organization", cell: (i) => i.organizationName ?? "—" },
+          { header: "Result", cell: (i) => <AuditResult result={i.result} /> },
+        ]}
+      />
     </div>
   );
 }
@@ -53,31 +37,18 @@ function DeviceTable({ devices }: { devices: DeviceSummary[] }) {
   if (devices.length === 0) return <p className="mb-6 text-sm text-slate-600">No sign-ins in the last {MY_ACTIVITY_DAYS} days.</p>;
   return (
     <div className="mb-8 overflow-x-auto">
-      <table className="w-full border-collapse bg-white text-sm">
-        <caption className="sr-only">Devices and addresses you signed in from</caption>
-        <thead>
-          <tr className="border-b text-left">
-            <th scope="col" className="p-2">Device</th>
-            <th scope="col" className="p-2">IP address</th>
-            <th scope="col" className="p-2">Last sign-in</th>
-            <th scope="col" className="p-2">Sign-ins</th>
-          </tr>
-        </thead>
-        <tbody>
-          {devices.map((d) => (
-            <tr key={`${d.device}|${d.ip ?? ""}`} className="border-b" data-testid="activity-device">
-              <th scope="row" className="p-2 text-left font-normal">
-                {d.device}
-              </th>
-              <td className="p-2 font-mono text-xs">{d.ip ?? "unknown"}</td>
-              <td className="p-2 whitespace-nowrap">
-                <UtcTime date={d.lastSeen} />
-              </td>
-              <td className="p-2">{d.signIns}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Devices and addresses you signed in from"
+        rows={devices}
+        rowKey={(d) => `${d.device}|${d.ip ?? ""}`}
+        rowTestId="activity-device"
+        columns={[
+          { header: "Device", rowHeader: true, cell: (d) => d.device },
+          { header: "IP address", className: "font-mono text-xs", cell: (d) => d.ip ?? "unknown" },
+          { header: "Last sign-in", className: "whitespace-nowrap", cell: (d) => <UtcTime date={d.lastSeen} /> },
+          { header: "Sign-ins", cell: (d) => d.signIns },
+        ]}
+      />
     </div>
   );
 }

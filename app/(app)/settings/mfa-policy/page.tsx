@@ -6,6 +6,7 @@ import { requirePagePermission } from "@/lib/gate";
 import { describeFactors, getMfaPolicy, memberMfaStatus, type MemberMfaStatus } from "@/lib/mfa";
 import { loadRoleTree } from "@/lib/rbac";
 import { MfaPolicyForm } from "./policy-form";
+import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "MFA policy" };
 
@@ -71,37 +72,30 @@ export default async function MfaPolicyPage() {
           ) : null}
         </p>
         <div className="overflow-x-auto">
-          <table className="w-full border-collapse bg-white text-sm">
-            <caption className="sr-only">Members and their two-step verification</caption>
-            <thead>
-              <tr className="border-b text-left">
-                <th scope="col" className="p-2">Name</th>
-                <th scope="col" className="p-2">E-mail</th>
-                <th scope="col" className="p-2">Role</th>
-                <th scope="col" className="p-2">Two-step verification</th>
-                <th scope="col" className="p-2">Required by policy</th>
-                <th scope="col" className="p-2">Deadline</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.userId} className="border-b" data-testid="mfa-member-row">
-                  <th scope="row" className="p-2 text-left font-normal">
+          <DataTable
+            caption="Members and their two-step verification"
+            rows={members}
+            rowKey={(m) => m.userId}
+            rowTestId="mfa-member-row"
+            columns={[
+              {
+                header: "Name",
+                rowHeader: true,
+                cell: (m) => (
+                  <>
                     {m.name}
                     {m.userId === ctx.user.id ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
                     {m.status !== "active" ? <span className="ml-1 text-xs text-red-800">(suspended)</span> : null}
-                  </th>
-                  <td className="p-2">{m.email}</td>
-                  <td className="p-2">{m.roleName}</td>
-                  <td className="p-2">{m.enrolled ? describeFactors(m) : <span className="text-amber-800">None</span>}</td>
-                  <td className="p-2">{m.required ? "Yes" : "No"}</td>
-                  <td className="p-2">
-                    <Deadline m={m} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: "E-mail", cell: (m) => m.email },
+              { header: "Role", cell: (m) => m.roleName },
+              { header: "Two-step verification", cell: (m) => (m.enrolled ? describeFactors(m) : <span className="text-amber-800">None</span>) },
+              { header: "Required by policy", cell: (m) => (m.required ? "Yes" : "No") },
+              { header: "Deadline", cell: (m) => <Deadline m={m} /> },
+            ]}
+          />
         </div>
       </section>
     </section>

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { recordAudit, auditRequestFields, AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType, auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit";
-import { now } from "@/lib/clock";
-import { parseOrThrow } from "@/lib/http";
+import { AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType, auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit";
+import { downloadResponse } from "@/lib/exports";
 import { route } from "@/lib/gate";
-import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
+import { parseOrThrow } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -14,15 +13,13 @@ const exportQuerySchema = z
 /**
  * GET /api/audit/export?format=csv|jsonl&actor=&action=&result=&ip=&from=&to=
  * A sensitive read: audit:export, then a second factor from the last few minutes, then the export
- * is itself recorded (with its filters) before the first byte leaves, then the file streams.
+ * is itself recorded (with its filters) before the first byte leaves, then the file streams
+ * (lib/exports downloadResponse).
  */
 export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta, db }) => {
   const { format, ...filters } = parseOrThrow(exportQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-  const event = {
-    organizationId: session.organization.id,
-    actorUserId: session.user.id,
-    action: "audit.exported" as const,
-    ...auditRequestFields(meta),
+  return downloadResponse(db, session, meta, {
+    action: "audit.exported",
     metadata: {
       format,
       actor: filters.actor ?? null,
@@ -32,9 +29,9 @@ export const GET = route({ auth: true, permission: "audit:export" }, async ({ re
       from: filters.from ?? null,
       to: filters.to ?? null,
     },
-  };
-  await assertExportAllowed(db, session, event);
-  await recordAudit(db, { ...event, result: "success" });
-  const filename = `audit-log-${now().toISOString().slice(0, 10)}.${format}`;
-  return attachmentResponse(auditExportStream(db, session.organization.id, filters, format, { requestId: meta.requestId }), filename, exportContentType(format));
+    name: "audit-log",
+    extension: format,
+    contentType: exportContentType(format),
+    open: () => auditExportStream(db, session.organization.id, filters, format, { requestId: meta.requestId }),
+  });
 });

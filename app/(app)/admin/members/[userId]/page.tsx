@@ -4,6 +4,7 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { grantableRoles, inTreeOrder } from "@/components/admin/role-order";
 import { Can } from "@/components/can";
+import { DataTable } from "@/components/data-table";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { memberDefenseState } from "@/lib/defense";
 import { memberMfaStatus } from "@/lib/mfa";
@@ -88,32 +89,34 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
           {permissions.length === 0 ? (
             <p className="text-sm">No permissions.</p>
           ) : (
-            <table className="w-full border-collapse bg-white text-sm">
-              <caption className="sr-only">Effective permissions of {member.name}</caption>
-              <thead>
-                <tr className="border-b text-left">
-                  <th scope="col" className="p-2">Permission</th>
-                  <th scope="col" className="p-2">Where it comes from</th>
-                </tr>
-              </thead>
-              <tbody>
-                {permissions.map((p) => (
-                  <tr key={p.permission} className="border-b align-top" data-testid="effective-permission">
-                    <th scope="row" className="p-2 text-left font-normal">
+            <DataTable
+              caption={`Effective permissions of ${member.name}`}
+              rows={permissions}
+              rowKey={(p) => p.permission}
+              rowTestId="effective-permission"
+              columns={[
+                {
+                  header: "Permission",
+                  rowHeader: true,
+                  cell: (p) => (
+                    <>
                       <code className="font-mono text-xs">{p.permission}</code>
                       <span className="block text-slate-600">{p.description}</span>
-                    </th>
-                    <td className="p-2">
-                      <ul>
-                        {p.sources.map((s, i) => (
-                          <li key={i}>{describeSource(s)}</li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                {
+                  header: "Where it comes from",
+                  cell: (p) => (
+                    <ul>
+                      {p.sources.map((s, i) => (
+                        <li key={i}>{describeSource(s)}</li>
+                      ))}
+                    </ul>
+                  ),
+                },
+              ]}
+            />
           )}
         </section>
       </div>

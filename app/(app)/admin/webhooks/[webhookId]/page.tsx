@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
+import { DataTable } from "@/components/data-table";
 import { getWebhookWithHistory } from "@/lib/alerts";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
@@ -27,32 +28,23 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
         <p className="text-sm text-slate-600">Nothing sent yet.</p>
       ) : (
         <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Queued</th>
-                <th scope="col" className="px-3 py-2">Kind</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">Attempts</th>
-                <th scope="col" className="px-3 py-2">Last answer</th>
-                <th scope="col" className="px-3 py-2">Delivered / next try</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {history.map((d) => (
-                <tr key={d.id} data-testid="delivery-row">
-                  <td className="px-3 py-2">
-                    <UtcTime date={d.createdAt} />
-                  </td>
-                  <td className="px-3 py-2">{d.kind}</td>
-                  <td className="px-3 py-2">{d.status}</td>
-                  <td className="px-3 py-2">{d.attempts}</td>
-                  <td className="px-3 py-2">{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}</td>
-                  <td className="px-3 py-2">{d.status === "delivered" ? <UtcTime date={d.deliveredAt} /> : d.status === "pending" ? <UtcTime date={d.nextAttemptAt} /> : "gave up"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Deliveries to this webhook, newest first"
+            rows={history}
+            rowKey={(d) => d.id}
+            rowTestId="delivery-row"
+            columns={[
+              { header: "Queued", cell: (d) => <UtcTime date={d.createdAt} /> },
+              { header: "Kind", cell: (d) => d.kind },
+              { header: "Status", cell: (d) => d.status },
+              { header: "Attempts", cell: (d) => d.attempts },
+              { header: "Last answer", cell: (d) => d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—") },
+              {
+                header: "Delivered / next try",
+                cell: (d) => (d.status === "delivered" ? <UtcTime date={d.deliveredAt} /> : d.status === "pending" ? <UtcTime date={d.nextAttemptAt} /> : "gave up"),
+              },
+            ]}
+          />
         </div>
       )}
     </section>
