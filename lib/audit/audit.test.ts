@@ -8,7 +8,7 @@ import { expectAudited } from "@/tests/audit";
 import { stubEnv } from "@/tests/env";
 import { eventHash, GENESIS_HASH } from "./canonical";
 import { AuditMetadataError, pruneAudit, recordAudit, verifyChains, type AuditEventInput } from "./index";
-import { withTriggersDisabled } from "./testing";
+import { withTriggersDisabled } from "@/tests/support/audit";
 
 const event = (organizationId: string, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
   organizationId,

@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { makeSession, makeUser, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { formatMoney } from "./money";
-import { insertAccount, insertConnection, insertTransactions } from "./testing";
+import { insertAccount, insertConnection, insertTransactions } from "@/tests/support/reports";
 
 /** The pages rendered to HTML as the server sends them, for a session of each role. */
 

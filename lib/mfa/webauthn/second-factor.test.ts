@@ -6,8 +6,8 @@ import { useFakeClock } from "@/lib/clock";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { CHALLENGE_TTL_MS } from "./challenges";
 import { secondFactorOptions, verifySecondFactor } from "./second-factor";
-import { TestAuthenticator } from "./test-authenticator";
-import { meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { meta, newSessionFor, registerWith, signedInUser } from "@/tests/support/webauthn";
 
 beforeEach(() => resetRateLimitsForTests());
 
