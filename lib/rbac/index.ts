@@ -11,3 +11,6 @@ export { explainMemberPermissions } from "./effective";
 export { acceptInvitation, describeInvitation, inviteMember, inviteSchema, listPendingInvitations, revokeInvitation, INVALID_INVITATION } from "./invitations";
 export { activeOrganizationIds } from "./active-organizations";
 export { rotateOwnSession } from "./own-session";
+export { effectiveRoleTree, grantedPermissions, treePermissionsSql } from "./effective-sql";
+export { memberRowsQuery } from "./member-rows";
+export { descendantsOf, effectiveRolePermissions, isAtOrAbove, wouldCreateCycle, type RoleNode } from "./role-tree";
