@@ -21,6 +21,15 @@ const SECOND_FACES = [
   // The session cookie's names and serializers, for proxy.ts and route handlers: the credentials index
   // pulls in the database and argon2, which the proxy must not load on every request.
   "lib/credentials/cookie\\.ts",
+  // Hashes and random tokens alone, for the rate limiter the proxy loads and the mail outbox: the
+  // crypto index brings the keyring and the database client.
+  "lib/crypto/tokens\\.ts",
+  // The bank HTTP client (timeouts, retries) that lib/sync shares: the banking index carries the
+  // connect flow, which needs Next's request and would break the sync worker's and CLI imports.
+  "lib/banking/retry-fetch\\.ts",
+  // The demo seed alone, for `npm run db:seed`: the bootstrap index is the Next server's start-up and
+  // loads Next's request code, which a plain Node process cannot.
+  "lib/bootstrap/seed\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;

@@ -4,7 +4,7 @@ import nextEnv from "@next/env";
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 const { getDbHandle, closeDb } = await import("../db");
 const { runMigrations } = await import("../db/migrate");
-const { seedDemo } = await import("../lib/bootstrap");
+const { seedDemo } = await import("../lib/bootstrap/seed");
 // Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
 (await import("../lib/alerts")).listenToAuditEvents();
 

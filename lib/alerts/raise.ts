@@ -9,7 +9,7 @@ import { now } from "@/lib/clock";
 import { forbidden, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { sendMail } from "@/lib/mail";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { alertMail } from "./alert-mail";
 import { enqueueAlertDeliveries } from "./delivery";
 import { runDetached } from "./pending";

@@ -14,7 +14,7 @@ import { badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { requireRecentMfa } from "@/lib/credentials";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { deliverDueWebhooks, enqueueTestDelivery, type Sender } from "./delivery";
 import { ensureDeliveryWorker } from "./worker";
 import { assertWebhookUrlAllowed } from "./url-guard";

@@ -54,3 +54,4 @@ export {
   resetPasswordSchema,
 } from "@/lib/credentials";
 export { describeDevice, deviceKey } from "@/lib/credentials";
+export { recordAccountEvent } from "./audit";

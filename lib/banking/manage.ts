@@ -10,7 +10,7 @@ import { badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { revokeAtBank } from "./revoke";
 
 const CONNECTIONS = "bank_connections";

@@ -13,7 +13,7 @@ import { loggableError } from "@/lib/http/log";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { findEnabledInstitution } from "./institutions";
 import { bankClient, callbackUrl } from "./oauth-client";
 import { sessionBinding } from "./session-binding";

@@ -8,7 +8,7 @@ import { ensureSandboxInstitutions } from "@/lib/banking";
 import { loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { startSftpServer } from "@/lib/sftp";
-import { markInterruptedRuns } from "@/lib/backup/runs";
+import { markInterruptedRuns } from "@/lib/backup";
 import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */

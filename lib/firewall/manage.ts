@@ -7,7 +7,7 @@ import { requireRecentMfa, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { CidrError, parseCidr } from "./cidr";
 import { compileRules, decide, type ActiveRule } from "./rule-set";
 import {

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAccountEvent } from "@/lib/auth/audit";
+import { recordAccountEvent } from "@/lib/auth";
 import { and, asc, eq } from "drizzle-orm";
 import { boundaryText } from "@/lib/http/boundary-text";
 import type { Database } from "@/db";

@@ -14,3 +14,4 @@ export { rotateOwnSession } from "./own-session";
 export { effectiveRoleTree, grantedPermissions, treePermissionsSql } from "./effective-sql";
 export { memberRowsQuery } from "./member-rows";
 export { descendantsOf, effectiveRolePermissions, isAtOrAbove, wouldCreateCycle, type RoleNode } from "./role-tree";
+export { assertNotAbove } from "./rules";

@@ -6,7 +6,7 @@ import type { Database } from "@/db";
 import { invitations, memberships, organizations, roles, users } from "@/db/schema";
 import { emailSchema, hashPassword, passwordProblem, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
-import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
+import { randomToken, sha256Hex } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";

@@ -7,7 +7,7 @@ import type { SessionContext } from "@/lib/auth";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { assertExportAllowed } from "@/lib/exports";
 import { transactionsCsv } from "@/lib/reports";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { writeFile } from "./files";
 
 /** Deliveries carry everything (no filters: the pages' own downloads have them). */

@@ -1,12 +1,11 @@
 import "server-only";
-import { recordAccountEvent } from "@/lib/auth/audit";
 import { accountStatus, recordSignInSuccess, SUSPENDED_MESSAGE } from "@/lib/defense";
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { memberships, users, webauthnCredentials } from "@/db/schema";
-import { createSession, revokeSessionByToken } from "@/lib/auth";
+import { createSession, recordAccountEvent, revokeSessionByToken } from "@/lib/auth";
 import { pruneExpiredSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
