@@ -30,6 +30,13 @@ const SECOND_FACES = [
   // The demo seed alone, for `npm run db:seed`: the bootstrap index is the Next server's start-up and
   // loads Next's request code, which a plain Node process cannot.
   "lib/bootstrap/seed\\.ts",
+  // The encrypted column type, which db/schema declares on its columns (see db-schema-no-business-rule).
+  "lib/crypto/columns\\.ts",
+  // For plain Node processes (the CLI commands, the SFTP process): these capabilities' indexes also
+  // carry web flows that load Next's request code (lib/auth's gate), which only runs inside Next.
+  "lib/mfa/reset\\.ts",
+  "lib/banking/institutions\\.ts",
+  "lib/sftp/server\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;

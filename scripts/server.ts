@@ -10,7 +10,7 @@ import nextEnv from "@next/env";
 import next from "next";
 import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
 import { createNodeServer } from "../lib/http/node-server";
-import { tlsServerOptions } from "../lib/tls/options";
+import { tlsServerOptions } from "../lib/tls";
 import { refuseNonReadOnStaticFiles } from "./static-methods";
 
 const dev = process.argv.includes("--dev");
