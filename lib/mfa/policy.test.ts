@@ -11,7 +11,7 @@ import type { RequestMeta } from "@/lib/http/request-meta";
 import { addGroupMember, saveGroup } from "@/lib/rbac";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";
 import { setRequestCookie, setRequestHeaders } from "@/tests/request-context";
-import * as hooks from "./hooks";
+import * as hooks from "./events";
 import { describeFactors, getMfaPolicy, memberMfaStatus, saveMfaPolicy, type MfaPolicyInput } from "./policy";
 import { expectAudited } from "@/tests/audit";
 

@@ -20,7 +20,7 @@ import { notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize, isAtOrAbove, loadRoleTree, memberRowsQuery, type RoleNode } from "@/lib/rbac";
-import { recordMfaEvent } from "./hooks";
+import { recordMfaEvent } from "./events";
 import { requireRecentMfa } from "@/lib/credentials";
 
 /**

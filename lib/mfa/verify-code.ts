@@ -4,7 +4,7 @@ import type { SessionContext } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
-import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "./hooks";
+import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "./events";
 import { spendRecoveryCode } from "./recovery-codes";
 import { verifyTotp } from "./totp";
 

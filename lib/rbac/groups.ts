@@ -8,7 +8,7 @@ import { markSessionsForRotation, type SessionContext } from "@/lib/credentials"
 import { badRequest, notFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { getMembership } from "./members";
 import { assertCanGrantRoles } from "./rules";
 import { loadRoleTree } from "./tree-queries";

@@ -12,7 +12,7 @@ import { AppError, badRequest, notFound } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
-import { recordRbacEvent } from "./hooks";
+import { recordRbacEvent } from "./sensitive-change";
 import { assertCanGrantRoles } from "./rules";
 import { loadRoleTree } from "./tree-queries";
 

@@ -9,7 +9,7 @@ import { badRequest, notFound } from "@/lib/errors";
 import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
 import { passwordResetMail, sendMail } from "@/lib/mail";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { assertCanGrantRoles, assertNotAbove, assertNotLastOwner } from "./rules";
 import { loadRoleTree } from "./tree-queries";
 import { memberRowsQuery } from "./member-rows";

@@ -8,7 +8,7 @@ import type { SessionContext } from "@/lib/credentials";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { isPermission, type Permission } from "@/lib/permissions";
 import { effectiveRolePermissions, wouldCreateCycle } from "./role-tree";
 import { assertCanGrant, assertNotAbove } from "./rules";

@@ -6,7 +6,7 @@ import type { SessionContext } from "@/lib/auth";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { factorSummary } from "../factors";
-import { recordMfaEvent } from "../hooks";
+import { recordMfaEvent } from "../events";
 import { requireRecentMfa } from "@/lib/credentials";
 import { credentialNameSchema } from "./schemas";
 

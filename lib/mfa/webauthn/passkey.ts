@@ -12,7 +12,7 @@ import { randomToken } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
-import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../hooks";
+import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../events";
 import { acceptAssertion, verifyAssertion } from "./assertion";
 import { consumeChallenge, cookieBinding, issueChallenge } from "./challenges";
 import { relyingParty, userHandleOf } from "./config";

@@ -9,7 +9,7 @@ import { now } from "@/lib/clock";
 import { AppError, badRequest } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
-import { recordMfaEvent, type MfaEventContext } from "../hooks";
+import { recordMfaEvent, type MfaEventContext } from "../events";
 import { ensureRecoveryCodes } from "../recovery-codes";
 import { requireRecentMfa } from "@/lib/credentials";
 import { consumeChallenge, issueChallenge, sessionBinding } from "./challenges";

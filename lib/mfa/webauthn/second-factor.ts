@@ -6,7 +6,7 @@ import { webauthnCredentials } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { enforce } from "@/lib/ratelimit";
-import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../hooks";
+import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../events";
 import { acceptAssertion, verifyAssertion } from "./assertion";
 import { consumeChallenge, issueChallenge, sessionBinding } from "./challenges";
 import { relyingParty } from "./config";
