@@ -37,6 +37,12 @@ const SECOND_FACES = [
   "lib/mfa/reset\\.ts",
   "lib/banking/institutions\\.ts",
   "lib/sftp/server\\.ts",
+  // What proxy.ts (the middleware) needs from a capability, free of the database and of "server-only"
+  // modules, so the proxy bundle never loads the database client on a request.
+  "lib/(auth|firewall|gate|http|ratelimit)/edge\\.ts",
+  // Constants and helpers a client component may import: "use client" code must not pull in a
+  // server-only index.
+  "lib/(gate|http)/client\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;
@@ -62,8 +68,8 @@ const LAYERS = [
   },
   {
     name: "platform services",
-    why: "encryption at rest (its keyring lives in the database), mail, rate limits",
-    caps: ["crypto", "mail", "ratelimit"],
+    why: "encryption at rest (its keyring lives in the database), mail, rate limits, the job queue (pg-boss), the health probe",
+    caps: ["crypto", "mail", "ratelimit", "jobs", "health"],
   },
   {
     name: "audit log",
@@ -83,10 +89,15 @@ const LAYERS = [
     why: "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact",
     caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact"],
   },
-  { name: "start-up", why: "wires the capabilities together at boot (migrations, keyring, subscriptions, schedulers)", caps: ["bootstrap"] },
+  {
+    name: "start-up",
+    why: "wires the capabilities together at boot (migrations, keyring, subscriptions) and runs background work (workers)",
+    caps: ["bootstrap", "workers"],
+  },
   {
     name: "delivery",
-    why: "pages, actions and route handlers, UI components, the proxy, command-line scripts, the SFTP process",
+    why: "the gate (route and action wrappers, page guards), pages, actions and route handlers, UI components, the proxy, command-line scripts, the SFTP process",
+    caps: ["gate"],
     paths: ["app/", "components/", "proxy.ts", "instrumentation.ts", "scripts/", "sftp-server/"],
   },
 ];

@@ -1,18 +1,30 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/cookie";
+// The database-free faces (lib/<cap>/edge.ts): the proxy never loads the session query or the database.
+import { MFA_PENDING_COOKIE_NAMES, SESSION_COOKIE_NAMES } from "@/lib/auth/edge";
 import { env } from "@/lib/env";
-import { firewallDecision } from "@/lib/firewall/cache";
-import { formatSize, MAX_REQUEST_BODY_BYTES, readStreamLimited } from "@/lib/http/body";
-import { urlFault } from "@/lib/http/boundary-text";
-import { ACTION_BODY_CUT_OFF, ACTION_BODY_TOO_LARGE, MAX_ACTION_BODY_BYTES, pagePostBodyFault, pagePostHeaderFault, type PostRefusal } from "@/lib/http/page-post";
-import { clientIpFrom, forwardedProto } from "@/lib/http/client-ip";
-import { isMfaPendingPath, isPublicPath } from "@/lib/http/public-paths";
-import { databaseOutageRefusal } from "@/lib/http/unavailable";
-import { buildCsp, isForeignOrigin, SAFE_METHODS, staticSecurityHeaders } from "@/lib/http/security-headers";
-import { hitEdgeLimit, type EdgeDecision } from "@/lib/ratelimit/edge";
-import { policies } from "@/lib/ratelimit/policies";
-import { refusalResponse, wantsHtml, type Refusal } from "@/lib/ratelimit/refusal-page";
-import { waitSentence } from "@/lib/ratelimit/wait-sentence";
+import { firewallDecision } from "@/lib/firewall/edge";
+import {
+  ACTION_BODY_CUT_OFF,
+  ACTION_BODY_TOO_LARGE,
+  buildCsp,
+  clientIpFrom,
+  formatSize,
+  forwardedProto,
+  isForeignOrigin,
+  isMfaPendingPath,
+  isPublicPath,
+  MAX_ACTION_BODY_BYTES,
+  MAX_REQUEST_BODY_BYTES,
+  pagePostBodyFault,
+  pagePostHeaderFault,
+  readStreamLimited,
+  SAFE_METHODS,
+  staticSecurityHeaders,
+  urlFault,
+  type PostRefusal,
+} from "@/lib/http/edge";
+import { databaseOutageRefusal } from "@/lib/gate/edge";
+import { checkEdgeLimit, policies, refusalResponse, waitSentence, wantsHtml, type EdgeDecision, type Refusal } from "@/lib/ratelimit/edge";
 
 /**
  * The app's middleware (Next 16 calls it proxy.ts; it runs on the Node.js runtime, in the server's
@@ -34,7 +46,7 @@ export async function proxy(request: NextRequest) {
     return withHeaders(NextResponse.redirect(url, 308), null, production);
   }
 
-  const refused = edgeChecks(request, config) ?? databaseOutageRefusal(request);
+  const refused = (await edgeChecks(request, config)) ?? databaseOutageRefusal(request);
   if (refused) return withHeaders(refused, null, production);
 
   if (!SAFE_METHODS.has(request.method) && isForeignOrigin(request.headers, [appOrigin, request.nextUrl.origin])) {
@@ -101,7 +113,7 @@ const EDGE_CHECKS_OFF = process.env.BENCH_PROXY_EDGE_CHECKS === "off";
 if (EDGE_CHECKS_OFF) console.warn("[proxy] BENCH_PROXY_EDGE_CHECKS=off: firewall, request limits and body size are NOT checked (benchmark baseline only)");
 
 /** Firewall, then request limits, then the declared body size: a refusal, or null to go on. */
-function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
+async function edgeChecks(request: NextRequest, config: Config): Promise<NextResponse | null> {
   if (EDGE_CHECKS_OFF) return null;
   const { pathname } = request.nextUrl;
   const html = wantsHtml(pathname, request.headers);
@@ -119,10 +131,10 @@ function edgeChecks(request: NextRequest, config: Config): NextResponse | null {
   // An address we cannot see is not counted: one shared "unknown" bucket would let anyone lock everyone out.
   if (ip) {
     const multiplier = config.RATE_LIMIT_IP_MULTIPLIER;
-    const global = hitEdgeLimit("global-ip", ip, multiplier);
+    const global = await checkEdgeLimit("global-ip", ip, multiplier);
     if (!global.success) return tooMany(policies["global-ip"].message, global, html);
     if (pathname.startsWith("/api/")) {
-      const api = hitEdgeLimit("api-ip", ip, multiplier);
+      const api = await checkEdgeLimit("api-ip", ip, multiplier);
       if (!api.success) return tooMany(policies["api-ip"].message, api, html);
     }
   }

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { DATABASE_UNAVAILABLE_DIGEST, DATABASE_UNAVAILABLE_MESSAGE } from "@/db/errors";
+import { DATABASE_UNAVAILABLE_DIGEST, DATABASE_UNAVAILABLE_MESSAGE } from "@/lib/gate/client";
 
 /**
  * The last resort for an error no form or page handled. An error boundary cannot set the status

@@ -43,6 +43,21 @@ function source(totalMB: number): Readable {
   });
 }
 
+/** The same volume as statement-shaped text: /inbox takes only what looks like a CSV, OFX or QFX statement (ASVS V5.2.2). */
+function csvSource(totalMB: number): Readable {
+  const row = "2026-11-01,Bench transaction with a description,-12.34\n";
+  const block = Buffer.from("Date,Description,Amount\n" + row.repeat(Math.ceil(WRITE_BYTES / row.length))).subarray(0, WRITE_BYTES);
+  let left = totalMB * MB;
+  return new Readable({
+    read() {
+      if (left <= 0) return this.push(null);
+      const n = Math.min(left, WRITE_BYTES);
+      left -= n;
+      this.push(n === WRITE_BYTES ? block : block.subarray(0, n));
+    },
+  });
+}
+
 const sink = () => new Writable({ write: (_c, _e, done) => done() });
 
 async function measured<T>(fn: () => Promise<T>): Promise<{ seconds: number; peakMB: number }> {
@@ -105,9 +120,10 @@ async function endToEnd(root: string, sizeMB: number): Promise<Row> {
   const pair = ssh2.utils.generateKeyPairSync("ed25519");
   const pub = parsePublicKey(pair.public);
   await handle.db.insert(sshKeys).values({ userId: user!.id, name: "bench", algorithm: pub.algorithm, fingerprint: pub.fingerprint, publicKey: pub.publicKey });
-  const server = await startSftpServer({ db: handle.db, port: 0, host: "127.0.0.1" });
-  const local = path.join(root, "e2e-source.bin");
-  await pipeline(source(sizeMB), (await import("node:fs")).createWriteStream(local));
+  // Statements are capped at 20 MB in production; the benchmark measures the transport at its own size.
+  const server = await startSftpServer({ db: handle.db, port: 0, host: "127.0.0.1", statementMaxBytes: (sizeMB + 1) * MB });
+  const local = path.join(root, "e2e-source.csv");
+  await pipeline(csvSource(sizeMB), (await import("node:fs")).createWriteStream(local));
   const client = new ssh2.Client();
   try {
     const sftp = await new Promise<import("ssh2").SFTPWrapper>((resolve, reject) => {
@@ -116,8 +132,8 @@ async function endToEnd(root: string, sizeMB: number): Promise<Row> {
       client.connect({ host: "127.0.0.1", port: server.port, username: org, privateKey: pair.private });
     });
     const call = (fn: (cb: (e?: Error | null) => void) => void) => new Promise<void>((resolve, reject) => fn((e) => (e ? reject(e) : resolve())));
-    const up = await measured(() => call((cb) => sftp.fastPut(local, "/inbox/bench.bin", { concurrency: 64, chunkSize: 32 * 1024 }, cb)));
-    const down = await measured(() => call((cb) => sftp.fastGet("/inbox/bench.bin", path.join(root, "e2e-back.bin"), { concurrency: 64, chunkSize: 32 * 1024 }, cb)));
+    const up = await measured(() => call((cb) => sftp.fastPut(local, "/inbox/bench.csv", { concurrency: 64, chunkSize: 32 * 1024 }, cb)));
+    const down = await measured(() => call((cb) => sftp.fastGet("/inbox/bench.csv", path.join(root, "e2e-back.bin"), { concurrency: 64, chunkSize: 32 * 1024 }, cb)));
     return { mode: "end to end (ssh2 client, encrypted)", sizeMB, uploadMBs: round(sizeMB / up.seconds, 1), downloadMBs: round(sizeMB / down.seconds, 1), uploadPeakRssMB: round(up.peakMB, 1), downloadPeakRssMB: round(down.peakMB, 1) };
   } finally {
     client.end();

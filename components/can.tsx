@@ -1,5 +1,4 @@
-import type { Authorizable } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
+import type { Authorizable, Permission } from "@/lib/rbac";
 
 /**
  * Shows its children only when the session holds `permission` (mirrors authorize()). This only

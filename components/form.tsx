@@ -1,7 +1,7 @@
 "use client";
 
 import { useFormStatus } from "react-dom";
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 export function Field(props: {
   name: string;

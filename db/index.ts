@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { registerDatabaseProbe } from "./availability";
 import { openDatabase, type Database, type DbHandle } from "./client";
 
-export type { Database } from "./client";
+export type { Database, DbHandle } from "./client";
 export { queryRows, rowsOf } from "./client";
 export { DatabaseUnavailableError, isDatabaseUnavailable } from "./errors";
 

@@ -12,7 +12,7 @@ import ErrorPage from "@/app/error";
 import { GET as health } from "@/app/api/health/route";
 import { GET as me } from "@/app/api/me/route";
 import { requirePageSession } from "@/lib/auth";
-import { formAction } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { proxy } from "@/proxy";
 import { setRequestCookie } from "@/tests/request-context";
 import { startTcpProxy, type TcpProxy } from "@/tests/tcp-proxy";
@@ -94,7 +94,7 @@ describe("a database outage (PostgreSQL through a TCP proxy the test cuts)", () 
     expect(await healthStatus()).toBe(503);
     expect(since(cutAt)).toBeLessThan(1_000); // the product's promise (README), not a tuned number
 
-    // An API behind the session check: 503 JSON with Retry-After (lib/http/route.ts).
+    // An API behind the session check: 503 JSON with Retry-After (lib/gate/route.ts).
     const api = await me(new Request("http://localhost:3000/api/me", { headers: { cookie: "ck_session=whatever" } }));
     expect(api.status).toBe(503);
     expect(api.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -102,7 +102,7 @@ describe("a database outage (PostgreSQL through a TCP proxy the test cuts)", () 
     expect(body.error.code).toBe("unavailable");
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|select|postgres|stack/i);
 
-    // A form post (lib/http/action.ts): the form comes back with the message, not a 500.
+    // A form post (lib/gate/action.ts): the form comes back with the message, not a 500.
     setRequestCookie("ck_session", "whatever");
     const action = formAction({ auth: true, schema: z.object({ name: z.string() }) }, async () => ({ ok: true }));
     const form = new FormData();

@@ -12,7 +12,12 @@ test.describe("session management", () => {
     await expect(sessions.rows).toHaveCount(2);
     await expect(sessions.currentRow).toHaveCount(1);
 
+    // Without the password nothing ends (ASVS V7.5.2: re-authenticate first).
     await sessions.signOutOther(sessions.otherRows.first());
+    await expect(a.page.locator("#field-password-error")).toHaveText("Enter your password to confirm it is you.");
+    await expect(sessions.rows).toHaveCount(2);
+
+    await sessions.signOutOther(sessions.otherRows.first(), freshUser.password);
     await expect(sessions.status).toHaveText("That session was signed out.");
     await expect(sessions.rows).toHaveCount(1);
     await expect(sessions.currentRow).toHaveCount(1);
@@ -36,7 +41,7 @@ test.describe("session management", () => {
     await sessions.goto();
     await expect(sessions.rows).toHaveCount(3);
 
-    await sessions.signOutAllOthers();
+    await sessions.signOutAllOthers(freshUser.password);
     await expect(sessions.status).toHaveText("2 other sessions were signed out.");
     await expect(sessions.rows).toHaveCount(1);
     await expect(sessions.currentRow).toHaveCount(1);

@@ -7,6 +7,8 @@ process.env.APP_URL ??= "http://localhost:3000";
 // Rate-limit counters of one run never meet another run's in the shared CI Redis.
 process.env.RATE_LIMIT_PREFIX ??= `ck:rl:test:${process.pid}:${Date.now()}`;
 delete process.env.SMTP_URL;
+// pg-boss queues of one test worker never hand jobs to another worker sharing the CI PostgreSQL database.
+process.env.JOBS_SCHEMA ??= `pgboss_test_${process.pid}`;
 // A fixed test-only master key: every worker must unwrap the same keyring of a shared Postgres test database.
 process.env.MASTER_KEY ??= Buffer.alloc(32, "chargekeep-test-master-key").toString("base64");
 

@@ -1,16 +1,15 @@
 import Link from "next/link";
 import { headers } from "next/headers";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { requirePageSession } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
 import { listMyOrganizations } from "@/lib/orgs";
 import { AppHeader } from "./app-header";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   // The layout also wraps the Security page, which a member past their organization's MFA deadline
   // must still reach: each page enforces the deadline itself (requirePageSession / requirePagePermission).
-  const ctx = await requirePageSession({ allowMustEnrol: true });
-  const orgs = await listMyOrganizations(getDb(), ctx.user.id);
+  const { session: ctx, db } = await requirePageSession({ allowMustEnrol: true });
+  const orgs = await listMyOrganizations(db, ctx.user.id);
   const onSecurityPage = ((await headers()).get("x-pathname") ?? "").startsWith("/settings/security");
   const inGrace = ctx.mfa.required && !ctx.mfa.enrolled && !ctx.mfa.mustEnrol && ctx.mfa.enrolBy;
   return (

@@ -2,15 +2,14 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
-import { getDb } from "@/db";
+import { boundaryText } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { passwordInputSchema, tokenSchema } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
 import { acceptInvitation } from "@/lib/rbac";
 
 /** Signed in with the invited address: the invitation adds the membership to this account. */
-export const acceptInvitationAction = formAction({ auth: true, schema: z.object({ token: tokenSchema }) }, async ({ token }, { session }) => {
-  await acceptInvitation(getDb(), token, { signedInUserId: session.user.id, signedInEmail: session.user.email });
+export const acceptInvitationAction = formAction({ auth: true, schema: z.object({ token: tokenSchema }) }, async ({ token }, { session, db }) => {
+  await acceptInvitation(db, token, { signedInUserId: session.user.id, signedInEmail: session.user.email });
   redirect("/settings/organizations?joined=1");
 });
 
@@ -27,8 +26,8 @@ export const joinWithNewAccountAction = formAction(
       password: passwordInputSchema,
     }),
   },
-  async ({ token, name, password }) => {
-    await acceptInvitation(getDb(), token, { name, password });
+  async ({ token, name, password }, { db }) => {
+    await acceptInvitation(db, token, { name, password });
     redirect("/sign-in?joined=1");
   },
 );

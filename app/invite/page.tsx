@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/card";
-import { getDb } from "@/db";
+import { publicPage } from "@/lib/gate";
 import { getSession } from "@/lib/auth";
 import { describeInvitation, INVALID_INVITATION } from "@/lib/rbac";
 import { AcceptInvitationForm, CreateAccountForm } from "./invite-forms";
@@ -11,7 +11,8 @@ export const metadata: Metadata = { title: "Invitation", robots: { index: false,
 export default async function InvitePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = (await searchParams).token;
   const token = (Array.isArray(raw) ? raw[0] : raw) ?? "";
-  const invitation = token ? await describeInvitation(getDb(), token) : null;
+  const { db } = publicPage();
+  const invitation = token ? await describeInvitation(db, token) : null;
   if (!invitation) {
     return (
       <AuthCard title="Invitation">

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/components/card";
-import { isRefusalReason, NETWORK_REFUSED_MESSAGES } from "@/lib/firewall/refusal";
+import { isRefusalReason, NETWORK_REFUSED_MESSAGES } from "@/lib/firewall";
 
 export const metadata: Metadata = { title: "Not available from this network" };
 

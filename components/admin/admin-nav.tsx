@@ -1,6 +1,5 @@
 import Link from "next/link";
-import type { Authorizable } from "@/lib/rbac/authorize";
-import type { Permission } from "@/lib/rbac/permissions";
+import type { Authorizable, Permission } from "@/lib/rbac";
 
 export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense";
 

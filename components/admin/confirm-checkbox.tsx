@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 /**
  * The confirmation step of a destructive action: a checkbox whose label says exactly what will

@@ -1,8 +1,7 @@
 "use client";
 
-import type { FormState } from "@/lib/http/action";
-import { PERMISSIONS, type Permission } from "@/lib/rbac/permissions";
-import { PERMISSION_PREFIX } from "./form-schemas";
+import type { FormState } from "@/lib/gate";
+import { PERMISSION_PREFIX } from "@/lib/http/client";
 
 const RESOURCE_LABELS: Record<string, string> = {
   dashboard: "Dashboard",
@@ -16,9 +15,12 @@ const RESOURCE_LABELS: Record<string, string> = {
   transfers: "File transfers",
 };
 
-function byResource(): [string, Permission[]][] {
-  const groups = new Map<string, Permission[]>();
-  for (const key of Object.keys(PERMISSIONS) as Permission[]) {
+/** Permission key -> the words an admin reads; handed down by the server page (lib/rbac is server-only). */
+export type PermissionCatalogue = Readonly<Record<string, string>>;
+
+function byResource(catalogue: PermissionCatalogue): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const key of Object.keys(catalogue)) {
     const resource = key.split(":")[0]!;
     groups.set(resource, [...(groups.get(resource) ?? []), key]);
   }
@@ -29,7 +31,7 @@ function byResource(): [string, Permission[]][] {
  * The permission catalogue as checkboxes, grouped by resource, each with its plain-language
  * description. Permissions the editor does not hold cannot be ticked (the server refuses them too).
  */
-export function PermissionCheckboxes({ held, initial, state }: { held: readonly string[]; initial: readonly string[]; state?: FormState }) {
+export function PermissionCheckboxes({ catalogue, held, initial, state }: { catalogue: PermissionCatalogue; held: readonly string[]; initial: readonly string[]; state?: FormState }) {
   const error = Object.entries(state?.fieldErrors ?? {}).find(([k]) => k.startsWith("permissions"))?.[1];
   return (
     <fieldset className="mb-4" aria-describedby={error ? "permissions-error" : "permissions-hint"}>
@@ -43,7 +45,7 @@ export function PermissionCheckboxes({ held, initial, state }: { held: readonly 
         </p>
       ) : null}
       <div className="grid gap-3 sm:grid-cols-2">
-        {byResource().map(([resource, keys]) => (
+        {byResource(catalogue).map(([resource, keys]) => (
           <fieldset key={resource} className="rounded-md border border-slate-200 bg-white p-3">
             <legend className="px-1 text-sm font-semibold text-slate-700">{RESOURCE_LABELS[resource] ?? resource}</legend>
             {keys.map((key) => {
@@ -56,7 +58,7 @@ export function PermissionCheckboxes({ held, initial, state }: { held: readonly 
                 <div key={key} className="mt-2 flex items-start gap-2">
                   <input id={id} name={name} type="checkbox" defaultChecked={checked} disabled={!grantable} className="mt-1 h-4 w-4" />
                   <label htmlFor={id} className={`text-sm ${grantable ? "text-slate-800" : "text-slate-400"}`}>
-                    <code className="font-mono text-xs">{key}</code> {PERMISSIONS[key]}
+                    <code className="font-mono text-xs">{key}</code> {catalogue[key]}
                     {grantable ? null : <span className="block text-xs">You do not hold this permission.</span>}
                   </label>
                 </div>

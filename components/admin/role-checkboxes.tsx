@@ -1,7 +1,7 @@
 "use client";
 
-import type { FormState } from "@/lib/http/action";
-import { ROLE_PREFIX } from "./form-schemas";
+import type { FormState } from "@/lib/gate";
+import { ROLE_PREFIX } from "@/lib/http/client";
 
 export type RoleChoice = { id: string; name: string; description: string; depth: number };
 

@@ -1,5 +1,4 @@
-import type { Permission } from "@/lib/rbac/permissions";
-import { effectiveRolePermissions, isAtOrAbove, type RoleNode } from "@/lib/rbac/role-tree";
+import { type Permission, effectiveRolePermissions, isAtOrAbove, type RoleNode } from "@/lib/rbac";
 
 /** Roles in tree order, most senior first, each with its depth (for indented lists and selects). */
 export function inTreeOrder<R extends { id: string; parentId: string | null; name: string }>(roles: readonly R[]): (R & { depth: number })[] {

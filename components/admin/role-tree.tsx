@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { PERMISSIONS, type Permission } from "@/lib/rbac/permissions";
+import { PERMISSIONS, type Permission } from "@/lib/rbac";
 
 export type TreeRole = {
   id: string;

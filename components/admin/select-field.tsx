@@ -1,6 +1,6 @@
 "use client";
 
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 export type Option = { value: string; label: string };
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Authorizable } from "@/lib/rbac/authorize";
+import type { Authorizable } from "@/lib/rbac";
 
 type Here = "alerts" | "webhooks" | "alert-settings";
 

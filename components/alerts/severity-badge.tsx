@@ -1,4 +1,4 @@
-import type { AlertSeverity } from "@/db/schema/alerts";
+import type { AlertSeverity } from "@/lib/alerts";
 
 const STYLES: Record<AlertSeverity, string> = {
   low: "bg-slate-100 text-slate-800",

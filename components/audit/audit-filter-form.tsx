@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { FilterField, filterInputClass as input } from "@/components/filter-field";
-import { AUDIT_ACTIONS } from "@/lib/audit/catalogue";
+import { AUDIT_ACTIONS } from "@/lib/audit";
 
 export type AuditFilterValues = { actor: string; action: string; result: string; ip: string; from: string; to: string };
 

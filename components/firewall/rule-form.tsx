@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { SelectField } from "@/components/admin/select-field";
 import { FormMessage, SubmitButton } from "@/components/form";
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 type Action = (prev: FormState | undefined, form: FormData) => Promise<FormState>;
 

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { FormMessage } from "@/components/form";
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 type Action = (prev: FormState | undefined, form: FormData) => Promise<FormState>;
 

@@ -1,4 +1,4 @@
-import type { FormState } from "@/lib/http/action";
+import type { FormState } from "@/lib/gate";
 
 /** The six-digit code input shared by enrolment and verification: numeric keypad, one-time-code autofill. */
 export function TotpCodeField({ state, hint }: { state?: FormState; hint?: string }) {

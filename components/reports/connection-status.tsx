@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ConnectionSummary } from "@/lib/reports/summary";
+import type { ConnectionSummary } from "@/lib/reports";
 
 const LABELS: Record<string, string> = {
   pending: "Connecting",

@@ -1,4 +1,4 @@
-import { formatMoney } from "@/lib/reports/money";
+import { formatMoney } from "@/lib/reports";
 
 /** An amount in minor units, formatted for its currency; negative amounts are money out. */
 export function Money({ minor, currency, className = "" }: { minor: string; currency: string; className?: string }) {

@@ -1,5 +1,4 @@
-import type { MonthFlow, Ranked } from "@/lib/reports/summary";
-import { currencyExponent } from "@/lib/reports/money";
+import { type MonthFlow, type Ranked, currencyExponent } from "@/lib/reports";
 import { CashFlowChart } from "./cash-flow-chart";
 import { Money } from "./money";
 

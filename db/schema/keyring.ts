@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
-export const KEY_PURPOSES = ["data", "blind_index"] as const;
+export const KEY_PURPOSES = ["data", "blind_index", "audit"] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 export const KEY_STATUSES = ["active", "retired"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
@@ -9,7 +9,8 @@ export type KeyStatus = (typeof KEY_STATUSES)[number];
 /**
  * Data keys for encrypted columns (lib/crypto), each stored only wrapped (encrypted) by the master
  * key or KMS named in kek_id. "retired" keys encrypt nothing new and protect no value; they stay
- * so that older backups remain readable.
+ * so that older backups remain readable. "audit" keys MAC the audit log's chains and anchors
+ * (lib/audit): the newest active one signs, every older one stays to verify what it signed.
  */
 export const keyring = pgTable(
   "keyring",

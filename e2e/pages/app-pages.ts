@@ -45,11 +45,14 @@ export class SessionsPage {
     await expect(this.page.getByRole("heading", { name: "Where you are signed in" })).toBeVisible();
   }
 
-  async signOutOther(row: Locator) {
+  /** A password-only user confirms with the password (ASVS V7.5.2); pass it to fill the field first. */
+  async signOutOther(row: Locator, password?: string) {
+    if (password) await this.page.getByLabel("Your password").fill(password);
     await row.getByRole("button", { name: "Sign out this session" }).click();
   }
 
-  async signOutAllOthers() {
+  async signOutAllOthers(password?: string) {
+    if (password) await this.page.getByLabel("Your password").fill(password);
     await this.page.getByRole("button", { name: "Sign out all other sessions" }).click();
   }
 }

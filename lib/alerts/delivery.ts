@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db";
 import { webhookDeliveries, webhooks } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { open } from "@/lib/crypto";
-import { isProduction } from "@/lib/env";
+import { env } from "@/lib/env";
+import { webhookGuardProduction } from "./url-guard";
 import { postJson, type PostResult } from "./http-post";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookPayload } from "./signature";
 import { kickDeliveryWorker } from "./worker";
@@ -58,6 +59,36 @@ export async function enqueueAlertDeliveries(db: Database, organizationId: strin
   return targets.length;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One chain's line of a signed audit anchor (lib/audit/anchor-format.ts), as the SIEM stream carries it. */
+export type AuditAnchorRecord = { anchorId: string; anchoredAt: string; keyId: number; chain: string; seq: number; mac: string; at: string | null; recordMac: string };
+
+/**
+ * Puts anchor records into the SIEM stream: for each organization, an "audit.anchor" payload to
+ * every active webhook subscribed to "audit", ordered after the batches holding the events it
+ * covers (audit_from_seq = the anchored seq). Only the organization's own chain: never another's.
+ */
+export async function enqueueAuditAnchorRecords(db: Database, items: { organizationId: string; record: AuditAnchorRecord }[]): Promise<number> {
+  const byOrg = new Map(items.filter((i) => UUID.test(i.organizationId)).map((i) => [i.organizationId, i.record]));
+  if (byOrg.size === 0) return 0;
+  const targets = await db
+    .select({ id: webhooks.id, organizationId: webhooks.organizationId })
+    .from(webhooks)
+    .where(and(eq(webhooks.active, true), sql`${webhooks.kinds} @> '["audit"]'::jsonb`, inArray(webhooks.organizationId, [...byOrg.keys()])));
+  if (targets.length === 0) return 0;
+  const at = now();
+  await db.insert(webhookDeliveries).values(
+    targets.map((t) => {
+      const id = randomUUID();
+      const record = byOrg.get(t.organizationId)!;
+      return { id, webhookId: t.id, kind: "audit", payload: envelope(id, t.organizationId, "audit.anchor", record), auditFromSeq: record.seq, nextAttemptAt: at, createdAt: at };
+    }),
+  );
+  kickDeliveryWorker();
+  return targets.length;
+}
+
 /** A "test" payload (the test-send button), delivered like any other. Returns the delivery id. */
 export async function enqueueTestDelivery(db: Database, webhookId: string, organizationId: string): Promise<string> {
   const id = randomUUID();
@@ -103,7 +134,7 @@ async function claimDue(db: Database, limit: number, onlyId?: string): Promise<C
 
 export type Sender = (url: URL, body: string, headers: Record<string, string>) => Promise<PostResult>;
 
-const defaultSender: Sender = (url, body, headers) => postJson(url, body, headers, { production: isProduction(), timeoutMs: TIMEOUT_MS });
+const defaultSender: Sender = (url, body, headers) => postJson(url, body, headers, { production: webhookGuardProduction(env()), timeoutMs: TIMEOUT_MS });
 
 async function attempt(db: Database, d: Claimed, send: Sender): Promise<"delivered" | "retry" | "failed"> {
   const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, d.webhook_id));

@@ -1,6 +1,8 @@
 import "server-only";
 import { getDb } from "@/db";
 import { now } from "@/lib/clock";
+import { env } from "@/lib/env";
+import { enqueue, type JobDefinition } from "@/lib/jobs";
 import { runDetached } from "./pending";
 import { raiseAlert } from "./raise";
 import { SYSTEM_RULES, type SystemSignalKind } from "./thresholds";
@@ -34,19 +36,37 @@ export function recordSystemSignal(kind: SystemSignalKind, detail?: { organizati
   if (c.times.length < rule.threshold || at - c.lastRaisedAt < windowMs) return;
   c.lastRaisedAt = at;
   const n = c.times.length;
-  const where = detail?.organizationId ? ` (last one in organization ${detail.organizationId})` : "";
-  runDetached(`system signal ${kind}`, () =>
-    raiseAlert(getDb(), {
+  const data = { kind, count: n, organizationId: detail?.organizationId ?? null };
+  // Raised by a worker (pg-boss), off the request's process; tests have no workers and run the same code detached.
+  if (env().NODE_ENV === "test") runDetached(`system signal ${kind}`, () => systemSignalJob.run(data, { id: "inline" }));
+  else enqueue(systemSignalJob, data).catch((e: unknown) => console.error(`[alerts] could not enqueue system signal ${kind}`, e instanceof Error ? e.message : e));
+}
+
+/**
+ * The evaluation's outcome as a job: a platform alert, deduplicated by kind (raise.ts counts a
+ * repeat on the open alert, so two instances crossing at once make one alert, one e-mail).
+ */
+export const systemSignalJob: JobDefinition<{ kind: SystemSignalKind; count: number; organizationId: string | null }> = {
+  queue: "system-signal",
+  policy: "standard",
+  retryLimit: 3,
+  retryDelaySeconds: 10,
+  retryBackoff: true,
+  expireInSeconds: 5 * 60,
+  run: async ({ kind, count, organizationId }) => {
+    const rule = SYSTEM_RULES[kind];
+    const where = organizationId ? ` (last one in organization ${organizationId})` : "";
+    return raiseAlert(getDb(), {
       organizationId: null,
       rule: kind,
       severity: rule.severity,
       title: TITLES[kind],
-      detail: `${n} or more within ${rule.windowMinutes} minutes on one server${where}.`,
+      detail: `${count} or more within ${rule.windowMinutes} minutes on one server${where}.`,
       dedupeKey: `system:${kind}`,
       windowMinutes: rule.windowMinutes,
-    }),
-  );
-}
+    });
+  },
+};
 
 /** Tests: forget every counter. */
 export function resetSystemSignals(): void {

@@ -153,3 +153,15 @@ export function webhookLookup(production: boolean) {
     });
   };
 }
+
+/**
+ * Whether webhooks get the production guard (https, public addresses only). A production build
+ * served on a loopback http:// APP_URL (a local production run, as the multi-instance test and e2e
+ * use) is treated as development, the rule lib/banking's issuer policy follows: a deployed app has
+ * an https APP_URL, so it always gets the full guard.
+ */
+export function webhookGuardProduction(config: { NODE_ENV: string; APP_URL: string }): boolean {
+  if (config.NODE_ENV !== "production") return false;
+  const app = new URL(config.APP_URL);
+  return !(app.protocol === "http:" && LOCAL_HOSTS.has(app.hostname));
+}

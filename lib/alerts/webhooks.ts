@@ -9,7 +9,7 @@ import { auditRequestFields, chainOf, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import { randomToken, seal } from "@/lib/crypto";
 import { now } from "@/lib/clock";
-import { isProduction } from "@/lib/env";
+import { env } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
@@ -17,7 +17,7 @@ import { requireRecentMfa } from "@/lib/credentials";
 import { authorize } from "@/lib/rbac";
 import { deliverDueWebhooks, enqueueTestDelivery, type Sender } from "./delivery";
 import { ensureDeliveryWorker } from "./worker";
-import { assertWebhookUrlAllowed } from "./url-guard";
+import { assertWebhookUrlAllowed, webhookGuardProduction } from "./url-guard";
 
 /** Per organization: enough for a SIEM, a chat tool and a spare; more is a sign of misuse. */
 export const MAX_WEBHOOKS = 10;
@@ -69,7 +69,7 @@ export async function createWebhook(db: Database, ctx: SessionContext, input: z.
   const result = webhookInputSchema.safeParse(input);
   if (!result.success) throw badRequest("Some fields need attention.", fieldErrorsOf(result.error));
   const parsed = result.data;
-  const url = await assertWebhookUrlAllowed(parsed.url, { production: isProduction() });
+  const url = await assertWebhookUrlAllowed(parsed.url, { production: webhookGuardProduction(env()) });
   const kinds = [...new Set(parsed.kinds)];
   const id = randomUUID();
   const secret = `whsec_${randomToken(32)}`;

@@ -1,20 +1,46 @@
 import "server-only";
+import { sql } from "drizzle-orm";
+import { getDb, rowsOf } from "@/db";
 import { env } from "@/lib/env";
+import { enqueue, type JobDefinition } from "@/lib/jobs";
+import { deliverDueWebhooks, queueAuditStream } from "./delivery";
 
 /**
- * The in-process delivery worker: outside tests, the first alert or webhook activity of a process
- * starts an interval that queues SIEM batches and sends due webhooks (development and single-server
- * installs need no cron). With several servers, or a serverless host, the cron route
- * (/api/cron/alerts) does the same; claims are lease-based, so both at once is safe.
- * WEBHOOK_WORKER=off turns the interval off (cron only).
+ * Webhook and SIEM delivery as a pg-boss job (issue 21). A run queues the SIEM batches, sends every
+ * due delivery (each claimed with a lease, so two workers never send one twice) and, when a retry
+ * falls due within the next minute, enqueues its own follow-up for then. A pg-boss cron runs it
+ * every minute for the cluster (lib/workers), new deliveries kick it within a second, and
+ * /api/cron/alerts enqueues it for serverless hosts. WEBHOOK_WORKER=off leaves only that route.
  */
-const INTERVAL_MS = 15_000;
-const KEY = Symbol.for("chargekeep.alerts.worker");
-type State = { interval?: NodeJS.Timeout; kick?: NodeJS.Timeout; running: boolean };
+export const webhookDeliveryJob: JobDefinition<object> = {
+  queue: "webhook-delivery",
+  policy: "standard",
+  retryLimit: 2,
+  retryDelaySeconds: 15,
+  retryBackoff: true,
+  expireInSeconds: 10 * 60,
+  pollingIntervalSeconds: 2,
+  run: async () => {
+    const db = getDb();
+    const auditBatchesQueued = await queueAuditStream(db);
+    const run = await deliverDueWebhooks(db);
+    await followUp();
+    return { auditBatchesQueued, ...run };
+  },
+};
 
-function state(): State {
-  const g = globalThis as { [KEY]?: State };
-  return (g[KEY] ??= { running: false });
+/** Enqueues the delivery job; throttled by pg-boss to one per key and slot, so a burst of kicks costs one run. */
+export function enqueueDelivery(opts: { startAfterSeconds?: number; key?: string } = {}): Promise<string | null> {
+  return enqueue(webhookDeliveryJob, {}, { singletonKey: opts.key ?? "kick", singletonSeconds: 2, startAfterSeconds: opts.startAfterSeconds });
+}
+
+/** A retry due within the minute runs then, not at the next cron tick. */
+async function followUp(): Promise<void> {
+  const [next] = rowsOf<{ seconds: string | number | null }>(
+    await getDb().execute(sql`select extract(epoch from min(next_attempt_at) - now()) as seconds from webhook_deliveries where status = 'pending'`),
+  );
+  const seconds = next?.seconds === null || next?.seconds === undefined ? null : Number(next.seconds);
+  if (seconds !== null && seconds < 60) await enqueueDelivery({ startAfterSeconds: Math.max(1, Math.ceil(seconds)), key: "follow-up" });
 }
 
 function enabled(): boolean {
@@ -22,37 +48,27 @@ function enabled(): boolean {
   return config.NODE_ENV !== "test" && config.WEBHOOK_WORKER !== "off";
 }
 
-async function runOnce(): Promise<void> {
-  const s = state();
-  if (s.running) return;
-  s.running = true;
-  try {
-    const [{ getDb }, { deliverDueWebhooks, queueAuditStream }] = await Promise.all([import("@/db"), import("./delivery")]);
-    await queueAuditStream(getDb());
-    await deliverDueWebhooks(getDb());
-  } catch (e) {
-    console.error("[alerts] webhook worker run failed", e instanceof Error ? e.message : e);
-  } finally {
-    s.running = false;
-  }
-}
+const KEY = Symbol.for("chargekeep.alerts.kick");
+type State = { kick?: NodeJS.Timeout };
+const state = (): State => ((globalThis as { [KEY]?: State })[KEY] ??= {});
 
-export function ensureDeliveryWorker(): void {
-  if (!enabled()) return;
-  const s = state();
-  s.interval ??= setInterval(() => void runOnce(), INTERVAL_MS);
-  s.interval.unref?.();
-}
-
-/** Something was queued: send it within a second or so (after the enqueuing transaction commits) rather than at the next tick. */
+/**
+ * Something was queued (a delivery, an audit event a SIEM webhook follows): send it within a second
+ * or so. The enqueue waits that second so the caller's transaction has committed, and a burst in
+ * this process coalesces into one job.
+ */
 export function kickDeliveryWorker(): void {
   if (!enabled()) return;
-  ensureDeliveryWorker();
   const s = state();
   if (s.kick) return;
   s.kick = setTimeout(() => {
     s.kick = undefined;
-    void runOnce();
+    enqueueDelivery().catch((e: unknown) => console.error("[alerts] could not enqueue webhook delivery", e instanceof Error ? e.message : e));
   }, 1_000);
   s.kick.unref?.();
+}
+
+/** Kept for the callers that used to start the in-process interval: now the same as a kick. */
+export function ensureDeliveryWorker(): void {
+  kickDeliveryWorker();
 }

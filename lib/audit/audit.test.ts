@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
@@ -6,7 +6,8 @@ import { auditCheckpoints, auditEvents } from "@/db/schema";
 import { useFakeClock } from "@/lib/clock";
 import { expectAudited } from "@/tests/audit";
 import { stubEnv } from "@/tests/env";
-import { eventHash, GENESIS_HASH } from "./canonical";
+import { currentAuditKeyId } from "@/lib/crypto";
+import { canonicalEvent, eventHash, eventMac, GENESIS_HASH } from "./canonical";
 import { AuditMetadataError, pruneAudit, recordAudit, verifyChains, type AuditEventInput } from "./index";
 import { withTriggersDisabled } from "@/tests/support/audit";
 
@@ -54,15 +55,19 @@ describe("recordAudit", () => {
     expect(rows[2]!.prevHash).toBe(rows[1]!.hash);
   });
 
-  it("V16.3.3 the hash is SHA-256 over the previous hash and the canonical encoding, and recomputes from the stored row", async () => {
+  it("V16.3.3 V16.4.2 V11.4.1 each event carries an HMAC-SHA256 under the keyring's audit key (named on the row) over the previous MAC and its canonical encoding", async () => {
     const org = randomUUID();
     await recordAudit(getDb(), event(org, { metadata: { zeta: "z", alpha: 1.5, mid: false } }));
     const [row] = await chainRows(org);
     expect(row!.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(eventHash(row!.prevHash, row!)).toBe(row!.hash);
-    // any field change changes the hash
-    expect(eventHash(row!.prevHash, { ...row!, result: "failure" })).not.toBe(row!.hash);
-    expect(eventHash(row!.prevHash, { ...row!, metadata: { ...row!.metadata, alpha: 2 } })).not.toBe(row!.hash);
+    expect(row!.macKeyId).toBe(currentAuditKeyId());
+    expect(eventMac(row!.macKeyId!, row!.prevHash, row!)).toBe(row!.hash);
+    // what someone with only the database could compute is not it: the unkeyed SHA-256, or an HMAC under another key
+    expect(eventHash(row!.prevHash, row!)).not.toBe(row!.hash);
+    expect(createHmac("sha256", randomBytes(32)).update(row!.prevHash + canonicalEvent(row!, row!.macKeyId)).digest("hex")).not.toBe(row!.hash);
+    // any field change changes the MAC
+    expect(eventMac(row!.macKeyId!, row!.prevHash, { ...row!, result: "failure" })).not.toBe(row!.hash);
+    expect(eventMac(row!.macKeyId!, row!.prevHash, { ...row!, metadata: { ...row!.metadata, alpha: 2 } })).not.toBe(row!.hash);
     expect((await verifyChains(getDb(), { chains: [org] })).ok).toBe(true);
   });
 
@@ -192,7 +197,7 @@ describe("verifyChains", () => {
     expect((await verifyChains(getDb(), { chains: [org] })).ok).toBe(true); // rolled back
   });
 
-  it("V16.4.2 catches an edit that also recomputed the row's own hash (the next link breaks)", async () => {
+  it("V16.4.2 catches an edit whose hash was recomputed without the audit key (the row's own MAC fails)", async () => {
     const org = randomUUID();
     await recordMany(org, 4);
     const rows = await chainRows(org);
@@ -201,7 +206,7 @@ describe("verifyChains", () => {
       await tx.update(auditEvents).set({ result: "failure", hash: eventHash(forged.prevHash, forged) }).where(eq(auditEvents.id, rows[1]!.id));
       return verifyChains(tx, { chains: [org] });
     });
-    expect(report.chains[0]!.firstBroken).toMatchObject({ eventId: rows[2]!.id, seq: 3, problem: expect.stringMatching(/prev_hash/) });
+    expect(report.chains[0]!.firstBroken).toMatchObject({ eventId: rows[1]!.id, seq: 2, problem: expect.stringMatching(/MAC does not match/) });
   });
 
   it("V16.4.2 names the gap when a row was deleted", async () => {

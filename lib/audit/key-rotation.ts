@@ -20,3 +20,17 @@ export async function recordKeyRotation(db: Database, result: RotationOutcome): 
     metadata: { created: result.created, rewritten: result.rewritten, remaining: result.remaining, retired: result.retired.join(",") },
   });
 }
+
+/** `npm run audit:rotate-key`: the new audit key's id and when it takes over (ids only: no key material). */
+export async function recordAuditKeyRotation(db: Database, result: { keyId: number; previous: number | null; activatesAt: Date }): Promise<void> {
+  await recordAudit(db, {
+    organizationId: null,
+    actorUserId: null,
+    action: "audit.key_rotated",
+    result: "success",
+    targetType: "audit_key",
+    targetId: String(result.keyId),
+    userAgent: "audit:rotate-key",
+    metadata: { previous: result.previous, activatesAt: result.activatesAt.toISOString() },
+  });
+}

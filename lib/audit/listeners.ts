@@ -1,5 +1,6 @@
 import "server-only";
 import type { Database } from "@/db";
+import type { AnchorRecord } from "./anchor-format";
 import type { StoredAuditEvent } from "./record";
 
 /**
@@ -24,4 +25,32 @@ export function subscribeToAuditEvents(listener: AuditListener): void {
 /** Called by recordAudit after every event (in a savepoint when inside a transaction). */
 export async function onAuditRecorded(db: Database, event: StoredAuditEvent): Promise<void> {
   for (const listener of listeners()) await listener(db, event);
+}
+
+/**
+ * What the anchor writer tells its subscribers, for the same reason: the SIEM stream and the alerts
+ * live above the audit log. `records`: each changed organization chain's signed line for its audit
+ * webhooks (the answer is how many were queued); `alert`: a platform alert to raise.
+ */
+export type AnchorNotice =
+  | { kind: "records"; items: { organizationId: string; record: AnchorRecord }[] }
+  | { kind: "alert"; rule: string; severity: "high" | "critical"; title: string; detail: string; dedupeKey: string };
+export type AnchorListener = (db: Database, notice: AnchorNotice) => Promise<number>;
+
+const ANCHOR_KEY = Symbol.for("chargekeep.audit.anchor-listeners");
+
+function anchorListeners(): Set<AnchorListener> {
+  const g = globalThis as { [ANCHOR_KEY]?: Set<AnchorListener> };
+  return (g[ANCHOR_KEY] ??= new Set());
+}
+
+export function subscribeToAnchorNotices(listener: AnchorListener): void {
+  anchorListeners().add(listener);
+}
+
+/** Tells every subscriber; the sum of their answers. With none (a process that did not subscribe), 0. */
+export async function notifyAnchor(db: Database, notice: AnchorNotice): Promise<number> {
+  let total = 0;
+  for (const listener of anchorListeners()) total += await listener(db, notice);
+  return total;
 }

@@ -178,6 +178,13 @@ describe("audit log: filters", () => {
     // arrays (repeated parameters) take the first value
     expect(parseAuditFilters({ result: ["denied", "success"] })).toMatchObject({ ok: true, filters: { result: "denied" } });
   });
+
+  it("V2.2.1 V16.5.3 one unreadable date beside a good one is that field's message, not a crash in the date-order rule (found by the scanner)", () => {
+    // Zod runs the object's date-order rule even after a date field's own rule failed.
+    expect(parseAuditFilters({ from: "2026-02-31", to: "2026-03-01" })).toMatchObject({ ok: false, fieldErrors: { from: expect.stringMatching(/date like/) } });
+    expect(parseAuditFilters({ from: "2026-03-01", to: "yesterday" })).toMatchObject({ ok: false, fieldErrors: { to: expect.stringMatching(/date like/) } });
+    expect(parseAuditFilters({ from: "9999-99-99T99:99", to: "2026-03-01T10:00" }).ok).toBe(false);
+  });
 });
 
 describe("audit log: tenant isolation and permissions", () => {

@@ -64,7 +64,15 @@ export const auditFilterShape = {
 };
 
 /** For `.refine()` on any schema built from auditFilterShape. */
-export const datesInOrder = (f: { from?: string; to?: string }) => !f.from || !f.to || dateOf(f.from)!.getTime() <= dateOf(f.to)!.getTime();
+/**
+ * Zod runs an object's refine even when a field's own refine failed, so an unparseable date
+ * reaches here: it is that field's error to report, not this rule's (and never a crash).
+ */
+export function datesInOrder(f: { from?: string; to?: string }): boolean {
+  const from = f.from ? dateOf(f.from) : null;
+  const to = f.to ? dateOf(f.to) : null;
+  return !from || !to || from.getTime() <= to.getTime();
+}
 export const DATES_MESSAGE = { path: ["to"], message: "The end date is before the start date." };
 
 export const auditFiltersSchema = z.object(auditFilterShape).refine(datesInOrder, DATES_MESSAGE);

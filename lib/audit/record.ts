@@ -5,7 +5,8 @@ import { PgTransaction } from "drizzle-orm/pg-core";
 import { rowsOf, type Database } from "@/db";
 import { onAuditRecorded } from "./listeners";
 import { now } from "@/lib/clock";
-import { chainOf, eventHash, GENESIS_HASH, type AuditMetadata } from "./canonical";
+import { AuditKeyUnknownError, currentAuditKeyId, hasAuditKey } from "@/lib/crypto";
+import { chainOf, eventMac, GENESIS_HASH, type AuditMetadata } from "./canonical";
 import { isAuditAction, type AuditAction } from "./catalogue";
 import { sanitizeMetadata } from "./metadata";
 
@@ -26,7 +27,7 @@ export type AuditEventInput = {
   metadata?: AuditMetadata;
 };
 
-export type StoredAuditEvent = AuditEventInput & { id: string; seq: number; createdAt: Date; hash: string };
+export type StoredAuditEvent = AuditEventInput & { id: string; seq: number; createdAt: Date; hash: string; macKeyId: number };
 
 const clip = (v: string | null | undefined, max: number) => (v == null ? null : v.slice(0, max));
 
@@ -117,7 +118,7 @@ async function drain(db: Database, chain: string, q: ChainQueue, byChain: Map<st
   }
 }
 
-type Head = { seq: number; hash: string };
+type Head = { seq: number; hash: string; keyId: number | null };
 /** Per database handle, per chain: the head this process last wrote (a guess: checked on every write). */
 const knownHeads = new WeakMap<object, Map<string, Head>>();
 const CAS_ATTEMPTS = 5;
@@ -138,7 +139,7 @@ async function appendUnlocked(db: Database, chain: string, items: Item[]): Promi
     const inserted = rowsOf<{ one: number }>(
       await db.execute(sql`
         with moved as (
-          update audit_chain_heads set seq = ${head.seq + items.length}, hash = ${built.lastHash}
+          update audit_chain_heads set seq = ${head.seq + items.length}, hash = ${built.lastHash}, mac_key_id = ${built.keyId}
           where chain = ${chain} and seq = ${head.seq} and hash = ${head.hash}
           returning 1
         )
@@ -148,7 +149,7 @@ async function appendUnlocked(db: Database, chain: string, items: Item[]): Promi
         returning 1 as one`),
     );
     if (inserted.length === items.length) {
-      byChain.set(chain, { seq: head.seq + items.length, hash: built.lastHash });
+      byChain.set(chain, { seq: head.seq + items.length, hash: built.lastHash, keyId: built.keyId });
       return built.stored;
     }
     byChain.delete(chain); // someone else moved the head: read it again
@@ -159,16 +160,32 @@ async function appendUnlocked(db: Database, chain: string, items: Item[]): Promi
 
 async function readHead(db: Database, chain: string): Promise<Head> {
   await db.execute(sql`insert into audit_chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH}) on conflict (chain) do nothing`);
-  const [head] = rowsOf<{ seq: number | string; hash: string }>(await db.execute(sql`select seq, hash from audit_chain_heads where chain = ${chain}`));
-  return { seq: Number(head!.seq), hash: head!.hash };
+  const [head] = rowsOf<{ seq: number | string; hash: string; mac_key_id: number | null }>(
+    await db.execute(sql`select seq, hash, mac_key_id from audit_chain_heads where chain = ${chain}`),
+  );
+  return { seq: Number(head!.seq), hash: head!.hash, keyId: head!.mac_key_id };
 }
 
 const COLUMNS = sql.raw(
-  "id, chain, seq, created_at, actor_user_id, organization_id, action, result, target_type, target_id, ip, user_agent, request_id, metadata, prev_hash, hash",
+  "id, chain, seq, created_at, actor_user_id, organization_id, action, result, target_type, target_id, ip, user_agent, request_id, metadata, prev_hash, hash, mac_key_id",
 );
 
-/** The events of a batch after `head`: their seqs, hashes (each chained to the one before) and SQL rows. */
-function buildEvents(chain: string, head: Head, items: Item[]): { stored: StoredAuditEvent[]; rows: SQL[]; lastHash: string } {
+/**
+ * The audit key for events after `head`: the keyring's current one, but never older than the
+ * key of the chain's last event (verification refuses a chain whose key ids go backwards: that
+ * is how a leaked, rotated-out key is kept from signing new events). A server that has not yet
+ * loaded a newer key another server already used fails the write rather than going back.
+ */
+function signingKeyId(head: Head): number {
+  const current = currentAuditKeyId();
+  if (head.keyId === null || head.keyId <= current) return current;
+  if (hasAuditKey(head.keyId)) return head.keyId;
+  throw new AuditKeyUnknownError(head.keyId);
+}
+
+/** The events of a batch after `head`: their seqs, MACs (each chained to the one before) and SQL rows. */
+function buildEvents(chain: string, head: Head, items: Item[]): { stored: StoredAuditEvent[]; rows: SQL[]; lastHash: string; keyId: number } {
+  const keyId = signingKeyId(head);
   let seq = head.seq;
   let prevHash = head.hash;
   const stored: StoredAuditEvent[] = [];
@@ -191,15 +208,16 @@ function buildEvents(chain: string, head: Head, items: Item[]): { stored: Stored
       requestId: clip(event.requestId, 128),
       metadata,
     };
-    const hash = eventHash(prevHash, fields);
+    const hash = eventMac(keyId, prevHash, fields);
     rows.push(sql`(${fields.id}::uuid, ${chain}::text, ${seq}::bigint, ${fields.createdAt.toISOString()}::timestamptz, ${fields.actorUserId}::uuid,
         ${fields.organizationId}::uuid, ${fields.action}::text, ${fields.result}::text, ${fields.targetType}::text, ${fields.targetId}::text,
-        ${fields.ip}::text, ${fields.userAgent}::text, ${fields.requestId}::text, ${JSON.stringify(metadata)}::jsonb, ${prevHash}::text, ${hash}::text)`);
+        ${fields.ip}::text, ${fields.userAgent}::text, ${fields.requestId}::text, ${JSON.stringify(metadata)}::jsonb, ${prevHash}::text, ${hash}::text, ${keyId}::integer)`);
     stored.push({
       id: fields.id,
       seq,
       createdAt: fields.createdAt,
       hash,
+      macKeyId: keyId,
       organizationId: fields.organizationId,
       actorUserId: fields.actorUserId,
       action: event.action,
@@ -213,26 +231,26 @@ function buildEvents(chain: string, head: Head, items: Item[]): { stored: Stored
     });
     prevHash = hash;
   }
-  return { stored, rows, lastHash: prevHash };
+  return { stored, rows, lastHash: prevHash, keyId };
 }
 
 /** Inside a caller's transaction: the head's row lock is taken and held until that transaction ends. */
 async function appendEvents(tx: Database, chain: string, items: Item[]): Promise<StoredAuditEvent[]> {
   const n = items.length;
   // Reserves seqs (last - n + 1 .. last) and takes (or creates) the chain head's row lock.
-  const [head] = rowsOf<{ seq: number | string; hash: string }>(
+  const [head] = rowsOf<{ seq: number | string; hash: string; mac_key_id: number | null }>(
     await tx.execute(sql`
       insert into audit_chain_heads (chain, seq, hash) values (${chain}, ${n}, ${GENESIS_HASH})
       on conflict (chain) do update set seq = audit_chain_heads.seq + ${n}
-      returning seq, hash`),
+      returning seq, hash, mac_key_id`),
   );
-  const built = buildEvents(chain, { seq: Number(head!.seq) - n, hash: head!.hash }, items);
+  const built = buildEvents(chain, { seq: Number(head!.seq) - n, hash: head!.hash, keyId: head!.mac_key_id }, items);
   await tx.execute(sql`
     with inserted as (
       insert into audit_events (${COLUMNS})
       values ${sql.join(built.rows, sql`, `)}
       returning 1
     )
-    update audit_chain_heads set hash = ${built.lastHash} where chain = ${chain} and (select count(*) from inserted) = ${n}`);
+    update audit_chain_heads set hash = ${built.lastHash}, mac_key_id = ${built.keyId} where chain = ${chain} and (select count(*) from inserted) = ${n}`);
   return built.stored;
 }

@@ -52,6 +52,11 @@ export {
   signInSchema,
   tokenSchema,
   resetPasswordSchema,
+  changePasswordSchema,
 } from "@/lib/credentials";
 export { describeDevice, deviceKey } from "@/lib/credentials";
+export { changePassword, SAME_PASSWORD } from "./change-password";
+export { confirmCurrentPassword, WRONG_CURRENT_PASSWORD } from "./current-password";
 export { recordAccountEvent } from "./audit";
+export { signInAfterUnlock } from "./sign-in";
+export { serializeClearedMfaPendingCookie, serializeClearedSessionCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/credentials";

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { Database } from "@/db";
 import { raiseAlert } from "@/lib/alerts";
+import { writeAuditAnchor } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import type { KmsProvider } from "@/lib/crypto";
 import type { ObjectStore } from "@/lib/storage";
@@ -64,6 +65,8 @@ export async function createBackup(db: Database, source: BackupSource, options: 
   let result: BackupResult;
   try {
     const targets = options.targets ?? backupTargets();
+    // The audit chain heads, signed, beside the backup: a restore of this copy is later recognisable.
+    await writeAuditAnchor(db, { reason: "backup", stores: targets }).catch((e: unknown) => console.error(`[backup] audit anchor not written: ${describeError(e)}`));
     const key = await newBackupKey(name, options.kms);
     const dump = source.kind === "postgres" ? await dumpPostgres(source.url) : await dumpPglite(source.client);
     let dumpBytes = 0;

@@ -15,3 +15,5 @@ export { backupStatus, backupStatusFor, organizationBackupSummary, type BackupSt
 export { backupTargets } from "./targets";
 export { verifyBackup, type VerifyResult } from "./verify-backup";
 export { verifyCopies, type CopiesResult, type CopyCheck } from "./verify-copies";
+export { currentBackupSource } from "./current-source";
+export { backupJob, summarizeScheduled, triggerBackup } from "./job";

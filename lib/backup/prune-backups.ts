@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
 import { env } from "@/lib/env";
+import { pruneAuditAnchors } from "@/lib/audit";
 import type { ObjectStore } from "@/lib/storage";
 import { listBackups, type ListedBackup } from "./list-backups";
 import { DATA_KEY, MANIFEST_KEY } from "./manifest";
@@ -49,14 +50,14 @@ export function selectKept(backups: { name: string; createdAt: Date }[], keep: R
   return kept;
 }
 
-export type PruneResult = { runId: string; kept: string[]; deleted: string[]; errors: { location: string; name: string; error: string }[] };
+export type PruneResult = { runId: string; kept: string[]; deleted: string[]; errors: { location: string; name: string; error: string }[]; anchorsDeleted: number };
 
 /** Deletes the backups the retention policy does not keep, from every target (manifest first). */
 export async function pruneBackups(db: Database, options: { trigger: RunTrigger; keep?: Retention; targets?: ObjectStore[] }): Promise<PruneResult> {
   const targets = options.targets ?? backupTargets();
   const keep = options.keep ?? retentionFromEnv();
   const runId = await startRun(db, "prune", options.trigger);
-  const result: PruneResult = { runId, kept: [], deleted: [], errors: [] };
+  const result: PruneResult = { runId, kept: [], deleted: [], errors: [], anchorsDeleted: 0 };
   let error: string | null = null;
   try {
     const listed: ListedBackup[] = await listBackups(targets);
@@ -78,6 +79,10 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
       }
       result.deleted.push(b.name);
     }
+    // The audit anchors beside the backups have their own retention (lib/audit/anchor-prune.ts).
+    const anchors = await pruneAuditAnchors(db, targets);
+    result.anchorsDeleted = anchors.deleted;
+    for (const e of anchors.errors) result.errors.push({ location: e.location, name: "audit-anchors", error: e.error });
   } catch (e) {
     error = describeError(e);
   }
@@ -85,7 +90,7 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
   await finishRun(
     db,
     runId,
-    { status, details: { kept: result.kept, deleted: result.deleted, errors: result.errors, keep }, error: error ?? (result.errors.length ? `${result.errors.length} deletion(s) failed` : null) },
+    { status, details: { kept: result.kept, deleted: result.deleted, errors: result.errors, keep, anchorsDeleted: result.anchorsDeleted }, error: error ?? (result.errors.length ? `${result.errors.length} deletion(s) failed` : null) },
     { action: "backup.pruned", metadata: { deleted: result.deleted.length, kept: result.kept.length, keptDaily: keep.daily, keptWeekly: keep.weekly, keptMonthly: keep.monthly } },
   );
   if (error) throw new Error(error);

@@ -8,6 +8,7 @@ import { getDb } from "@/db";
 import { backupRuns } from "@/db/schema";
 import { fileStore } from "@/lib/storage";
 import { expectAudited } from "@/tests/audit";
+import { anchorFolder } from "@/lib/audit";
 import { listBackups, pruneBackups, selectKept } from ".";
 
 const root = mkdtempSync(join(tmpdir(), "ck-backup-prune-"));
@@ -46,5 +47,17 @@ describe("retention (backup:prune)", () => {
     expect(result.deleted.sort()).toEqual([...days.slice(0, 8), early, partialOld].sort());
     for (const store of [a, b]) expect((await listBackups([store])).map((x) => x.name).sort()).toEqual([verified, days[8]!, days[9]!].sort());
     await expectAudited(getDb(), { action: "backup.pruned", organizationId: null, result: "success", metadata: { run: result.runId, deleted: 10, kept: 3 } });
+  });
+});
+
+describe("audit anchors beside the backups", () => {
+  it("V14.2.7 the prune applies the anchors' retention too: an old day keeps its newest anchor only", async () => {
+    const store = fileStore(join(root, "anchors"));
+    const folder = anchorFolder();
+    const old = ["20250102T010000000Z-schedule-aaaaaaaa", "20250102T020000000Z-schedule-bbbbbbbb"].map((n) => `${folder}2025-01-02/${n}.json`);
+    for (const key of old) await store.put(key, Readable.from([Buffer.from("{}")]));
+    const result = await pruneBackups(getDb(), { trigger: "cli", targets: [store] });
+    expect(result.anchorsDeleted).toBe(1);
+    expect((await store.list(folder)).map((o) => o.key)).toEqual([old[1]]);
   });
 });

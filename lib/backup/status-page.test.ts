@@ -13,7 +13,8 @@ import { useFakeClock } from "@/lib/clock";
 import { resetEnvCache } from "@/lib/env";
 import { makeSession, makeUser, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
-import { backupStatusFor, createBackup, DATA_KEY, sourceOf, verifyBackup, verifyCopies } from ".";
+import { runQueuedJobs, type JobDefinition } from "@/lib/jobs";
+import { backupJob, backupStatusFor, createBackup, DATA_KEY, sourceOf, verifyBackup, verifyCopies } from ".";
 
 const root = mkdtempSync(join(tmpdir(), "ck-backup-page-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -103,8 +104,11 @@ describe("/admin/backups: least privilege and the truth about every copy", () =>
     const clock = useFakeClock(new Date(Date.now() - 4 * 24 * 3_600_000));
     const nightly = async () => {
       const res = await cronBackup(new Request("http://localhost:3000/api/cron/backup", { headers: { authorization: `Bearer ${SECRET}` } }), { params: Promise.resolve({}) });
-      expect(res.status).toBe(200);
-      return (await res.json()) as { backup: { name: string; status: string }; copies: { run: string; status: string; verified: number; failed: number } };
+      expect(res.status).toBe(202); // the route enqueues; the worker runs it (here, in this process)
+      const { job } = (await res.json()) as { job: { id: string } };
+      const [ran] = (await runQueuedJobs(backupJob as JobDefinition<never>)).filter((r) => r.id === job.id);
+      expect(ran?.ok).toBe(true);
+      return ran!.output as { backup: { name: string; status: string }; copies: { run: string; status: string; verified: number; failed: number } };
     };
 
     // Days 1 and 2: a backup each to both targets, and every copy checked good (the schedule's

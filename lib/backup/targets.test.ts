@@ -60,7 +60,10 @@ describe("backup targets", { timeout: 180_000 }, () => {
       { location: `s3://${BUCKET}/chargekeep/backups`, ok: true },
     ]);
     expect(result.status).toBe("succeeded");
-    expect((await s3.list("")).map((o) => o.key)).toEqual([`${result.name}/backup.ckb`, `${result.name}/manifest.json`]);
+    const keys = (await s3.list("")).map((o) => o.key);
+    expect(keys.filter((k) => !k.startsWith("audit-anchors/"))).toEqual([`${result.name}/backup.ckb`, `${result.name}/manifest.json`]);
+    // beside it, the signed audit anchor every backup writes (lib/audit), and its latest copy
+    expect(keys.filter((k) => k.startsWith("audit-anchors/"))).toEqual([expect.stringMatching(/-backup-[0-9a-f]{8}\.json$/), expect.stringMatching(/\/latest\.json$/)]);
     const verified = await verifyBackup(getDb(), sourceOf(getDbHandle()), { trigger: "cli", targets: [s3] });
     expect(verified).toMatchObject({ status: "succeeded", name: result.name, location: s3.location });
   });

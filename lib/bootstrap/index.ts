@@ -1,15 +1,18 @@
 import "server-only";
 import { getDbHandle } from "@/db";
 import { runMigrations } from "@/db/migrate";
+import { startAuditAnchorTimer } from "@/lib/audit";
 import { seedDemo } from "./seed";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
-import { loadFirewall } from "@/lib/firewall";
+import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
+import { registerSharedEdgeLimits } from "@/lib/ratelimit";
 import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup";
-import { markInterruptedSyncs, startSyncScheduler } from "@/lib/sync";
+import { markInterruptedSyncs } from "@/lib/sync";
+import { startBackgroundWork } from "@/lib/workers";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -25,6 +28,10 @@ export async function bootstrap(): Promise<void> {
   if (handle.kind === "postgres") keepKeyringFresh(handle.db, keyring, config.KEYRING_REFRESH_SECONDS);
   // The proxy checks the firewall from memory: load the rules before the first request.
   await loadFirewall(handle.db);
+  // Changes made on other instances arrive pushed (NOTIFY / Redis) and on a timer, never on a request.
+  await keepFirewallFresh();
+  // With Redis or Upstash the proxy's per-IP limits count across every instance (memory stays the first pass).
+  registerSharedEdgeLimits();
   if (config.SEED_DEMO) {
     const created = await seedDemo(handle.db);
     if (created) {
@@ -44,7 +51,10 @@ export async function bootstrap(): Promise<void> {
   // Sandbox institutions appear (or disappear) with SANDBOX_INSTITUTIONS; real ones are added by an operator.
   await ensureSandboxInstitutions(handle.db);
   await recoverInterruptedWork(handle.db);
-  startSyncScheduler();
+  // Background jobs (pg-boss) run in the app's process unless JOBS_WORKERS=off (a worker dyno runs them).
+  if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
+  // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
+  startAuditAnchorTimer();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }

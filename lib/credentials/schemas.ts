@@ -28,3 +28,8 @@ export const signInSchema = z.object({ email: emailSchema, password: passwordInp
 export const tokenSchema = boundaryText({ error: "This link is incomplete." }).min(10, "This link is incomplete.").max(100);
 
 export const resetPasswordSchema = z.object({ token: tokenSchema, password: passwordInputSchema });
+
+export const changePasswordSchema = z.object({
+  currentPassword: boundaryText({ error: "Enter your current password." }).min(1, "Enter your current password.").max(PASSWORD_MAX * 4, "That password is too long."),
+  newPassword: boundaryText({ error: "Enter a new password." }).min(1, "Enter a new password.").max(PASSWORD_MAX * 4, "That password is too long."),
+});

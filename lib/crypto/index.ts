@@ -1,4 +1,6 @@
 import "server-only";
+export { auditMac, auditNamespace, AuditKeyUnknownError, checkAuditMac, currentAuditKeyId, hasAuditKey, rotateAuditKey, type AuditMacCheck, type AuditMacUse } from "./audit-mac";
+export { legacySealMessage } from "./audit-seal";
 export { CHUNK_TAG_BYTES, openChunk, sealChunk } from "./chunk-aead";
 export { constantTimeEqual, randomToken, sha256Hex } from "./tokens";
 export { encryptedColumnRegistry, encryptedColumns, EncryptedColumnRegistry, type EncryptedColumn, type Sealed } from "./columns";

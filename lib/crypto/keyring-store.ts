@@ -4,6 +4,7 @@ import { asc, sql } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db/client";
 import { keyring as keyringTable, type KeyPurpose } from "@/db/schema/keyring";
 import { KEY_BYTES } from "./aead";
+import { signLegacyAuditCensus } from "./audit-seal";
 import { installKeyring, Keyring } from "./keyring";
 import { kmsFromEnv, type KmsProvider } from "./kms";
 
@@ -11,8 +12,9 @@ import { kmsFromEnv, type KmsProvider } from "./kms";
 const KEYRING_LOCK = sql.raw("select pg_advisory_xact_lock(7304017011)");
 
 /**
- * Start-up: creates the first data key and the blind-index key if missing, unwraps every key and
- * installs the keyring for this process (column types, seal/open, blindIndex use it).
+ * Start-up: creates the first data key, the blind-index key and the first audit key if missing,
+ * unwraps every key and installs the keyring for this process (column types, seal/open,
+ * blindIndex and the audit log's MACs use it).
  */
 export async function loadKeyring(db: Database, kms: KmsProvider = kmsFromEnv()): Promise<Keyring> {
   const keyring = await openKeyring(db, kms, { create: true });
@@ -45,31 +47,47 @@ export async function refreshKeyring(db: Database, keyring: Keyring): Promise<vo
 
 async function ensureInitialKeys(db: Database, kms: KmsProvider): Promise<void> {
   const present = async (tx: Pick<Database, "execute">) =>
-    rowsOf<{ data: number; blind: number }>(
+    rowsOf<{ data: number; blind: number; audit: number }>(
       await tx.execute(sql`
         select count(*) filter (where purpose = 'data' and status = 'active')::int as data,
-               count(*) filter (where purpose = 'blind_index')::int as blind
+               count(*) filter (where purpose = 'blind_index')::int as blind,
+               count(*) filter (where purpose = 'audit')::int as audit
         from keyring`),
     )[0]!;
   const before = await present(db);
-  if (before.data > 0 && before.blind > 0) return;
+  if (before.data > 0 && before.blind > 0 && before.audit > 0) return;
   await db.transaction(async (tx) => {
     await tx.execute(KEYRING_LOCK);
     const now = await present(tx);
     if (now.data === 0) await insertKey(tx, kms, "data", new Date());
     if (now.blind === 0) await insertKey(tx, kms, "blind_index", new Date());
+    // The first audit key is created exactly once per database, and in the same transaction it
+    // signs the census of chains still in the old unkeyed format (see audit-seal.ts): that census
+    // can never be signed again, so a later downgrade of a new event to that format is caught.
+    if (now.audit === 0) await insertKey(tx, kms, "audit", new Date(), async (id, material) => void (await signLegacyAuditCensus(tx, id, material)));
   });
 }
 
 /** A new data key that new values start using at `activatesAt`. Returns its id. */
 export async function createDataKey(db: Database, kms: KmsProvider, activatesAt: Date): Promise<number> {
+  return createKey(db, kms, "data", activatesAt);
+}
+
+/** A new key of `purpose` (data or audit) that starts being used at `activatesAt`. Returns its id. */
+export async function createKey(db: Database, kms: KmsProvider, purpose: "data" | "audit", activatesAt: Date): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(KEYRING_LOCK);
-    return insertKey(tx, kms, "data", activatesAt);
+    return insertKey(tx, kms, purpose, activatesAt);
   });
 }
 
-async function insertKey(tx: Pick<Database, "execute" | "insert">, kms: KmsProvider, purpose: KeyPurpose, activatesAt: Date): Promise<number> {
+async function insertKey(
+  tx: Pick<Database, "execute" | "insert">,
+  kms: KmsProvider,
+  purpose: KeyPurpose,
+  activatesAt: Date,
+  withMaterial?: (id: number, material: Buffer) => Promise<void>,
+): Promise<number> {
   const [{ next }] = rowsOf<{ next: number }>(await tx.execute(sql`select coalesce(max(id), 0)::int + 1 as next from keyring`)) as [
     { next: number },
   ];
@@ -77,6 +95,7 @@ async function insertKey(tx: Pick<Database, "execute" | "insert">, kms: KmsProvi
   try {
     const wrappedKey = await kms.wrapKey(material, { keyId: next, purpose });
     await tx.insert(keyringTable).values({ id: next, purpose, wrappedKey, kekId: kms.kekId, status: "active", activatesAt });
+    await withMaterial?.(next, material);
   } finally {
     material.fill(0);
   }

@@ -6,12 +6,13 @@ import { deriveKey, hmacSha256, KEY_BYTES, openBytes, sealBytes } from "./aead";
 import { DecryptionError } from "./errors";
 import type { KmsProvider } from "./kms";
 import { headerFor, parseStoredValue } from "./format";
-import { swapInstalledCipher, type ValueCipher, type ValueContext } from "./slot";
+import { swapInstalledCipher, type AuditMacUse, type ValueCipher, type ValueContext } from "./slot";
 
 export type UnwrappedKey = { id: number; purpose: KeyPurpose; status: KeyStatus; activatesAt: Date; material: Buffer };
 export type KeySummary = { id: number; purpose: KeyPurpose; status: KeyStatus; activatesAt: Date };
 
 type LoadedKey = { id: number; status: KeyStatus; activatesAt: number; material: KeyObject };
+const AUDIT_MAC_LABEL = "chargekeep/audit-mac/v1";
 type ColumnKey = { key: KeyObject; header: string; aad: string; aadBytes: Buffer };
 
 /**
@@ -28,8 +29,12 @@ export class Keyring implements ValueCipher {
   #blindIndexKey: LoadedKey | null = null;
   #columnKeys = new Map<string, ColumnKey>();
   #blindIndexKeys = new Map<string, KeyObject>();
+  #auditKeys = new Map<number, LoadedKey>();
+  #auditSubkeys = new Map<string, KeyObject>();
   #encryptionKeyId: number | null = null;
   #reselectAt = Number.POSITIVE_INFINITY;
+  #auditKeyId: number | null = null;
+  #auditReselectAt = Number.POSITIVE_INFINITY;
 
   constructor(kms: KmsProvider) {
     this.kms = kms;
@@ -40,7 +45,7 @@ export class Keyring implements ValueCipher {
   }
 
   has(id: number): boolean {
-    return this.#dataKeys.has(id) || this.#blindIndexKey?.id === id;
+    return this.#dataKeys.has(id) || this.#auditKeys.has(id) || this.#blindIndexKey?.id === id;
   }
 
   /** Adds a key (the material is copied: the caller may wipe its buffer). */
@@ -50,6 +55,9 @@ export class Keyring implements ValueCipher {
     if (key.purpose === "blind_index") {
       this.#blindIndexKey = loaded;
       this.#blindIndexKeys.clear();
+    } else if (key.purpose === "audit") {
+      this.#auditKeys.set(key.id, loaded);
+      this.#auditKeyId = null;
     } else {
       this.#dataKeys.set(key.id, loaded);
     }
@@ -58,17 +66,19 @@ export class Keyring implements ValueCipher {
 
   /** A key already loaded changed status or activation time (its material never changes). */
   updateKey(id: number, status: KeyStatus, activatesAt: Date): void {
-    const k = this.#dataKeys.get(id) ?? (this.#blindIndexKey?.id === id ? this.#blindIndexKey : undefined);
+    const k = this.#dataKeys.get(id) ?? this.#auditKeys.get(id) ?? (this.#blindIndexKey?.id === id ? this.#blindIndexKey : undefined);
     if (!k) return;
     k.status = status;
     k.activatesAt = activatesAt.getTime();
     this.#encryptionKeyId = null;
+    this.#auditKeyId = null;
   }
 
   keys(): KeySummary[] {
     const summary = (k: LoadedKey, purpose: KeyPurpose) => ({ id: k.id, purpose, status: k.status, activatesAt: new Date(k.activatesAt) });
     const data = [...this.#dataKeys.values()].map((k) => summary(k, "data"));
-    return this.#blindIndexKey ? [...data, summary(this.#blindIndexKey, "blind_index")] : data;
+    const audit = [...this.#auditKeys.values()].map((k) => summary(k, "audit"));
+    return this.#blindIndexKey ? [...data, summary(this.#blindIndexKey, "blind_index"), ...audit] : [...data, ...audit];
   }
 
   /**
@@ -78,27 +88,60 @@ export class Keyring implements ValueCipher {
    */
   encryptionKeyId(): number {
     const now = Date.now();
-    if (this.#encryptionKeyId === null || now >= this.#reselectAt) this.#selectEncryptionKey(now);
-    return this.#encryptionKeyId!;
+    if (this.#encryptionKeyId === null || now >= this.#reselectAt) {
+      const chosen = selectNewest(this.#dataKeys, now);
+      if (!chosen) throw new Error("The keyring has no active data key: run the app once (it creates one) or `npm run keys:rotate`.");
+      [this.#encryptionKeyId, this.#reselectAt] = [chosen.id, chosen.reselectAt];
+    }
+    return this.#encryptionKeyId;
   }
 
-  #selectEncryptionKey(now: number): void {
-    let best: LoadedKey | undefined;
-    let earliestPending: LoadedKey | undefined;
-    let reselectAt = Number.POSITIVE_INFINITY;
-    for (const k of this.#dataKeys.values()) {
-      if (k.status !== "active") continue;
-      if (k.activatesAt <= now) {
-        if (!best || k.activatesAt > best.activatesAt || (k.activatesAt === best.activatesAt && k.id > best.id)) best = k;
-      } else {
-        reselectAt = Math.min(reselectAt, k.activatesAt);
-        if (!earliestPending || k.activatesAt < earliestPending.activatesAt) earliestPending = k;
-      }
+  /**
+   * The audit key that MACs new audit events and anchors: like data keys, the newest active one
+   * whose activation time has passed (`npm run audit:rotate-key` sets that time a little ahead).
+   */
+  auditKeyId(): number {
+    const now = Date.now();
+    if (this.#auditKeyId === null || now >= this.#auditReselectAt) {
+      const chosen = selectNewest(this.#auditKeys, now);
+      if (!chosen) throw new Error("The keyring has no audit key: run the app once (it creates one) or `npm run audit:rotate-key`.");
+      [this.#auditKeyId, this.#auditReselectAt] = [chosen.id, chosen.reselectAt];
     }
-    const chosen = best ?? earliestPending; // only pending keys: this clock is behind the database's
-    if (!chosen) throw new Error("The keyring has no active data key: run the app once (it creates one) or `npm run keys:rotate`.");
-    this.#encryptionKeyId = chosen.id;
-    this.#reselectAt = reselectAt;
+    return this.#auditKeyId;
+  }
+
+  hasAuditKey(id: number): boolean {
+    return this.#auditKeys.has(id);
+  }
+
+  /**
+   * A name for this database's audit log, the same for every copy of it (a backup restored keeps
+   * it) and different for every other database: derived from its first audit key, which never
+   * changes. Anchors of several databases can share a store without being mistaken for each other.
+   */
+  auditNamespace(): string {
+    const first = Math.min(...this.#auditKeys.keys());
+    if (!Number.isFinite(first)) throw new Error("The keyring has no audit key: run the app once (it creates one).");
+    return this.auditMac(first, "namespace", "ck-audit-namespace-v1")!.slice(0, 16);
+  }
+
+  /**
+   * HMAC-SHA256 (hex) of `message` under audit key `keyId`'s subkey for `use`; null when this
+   * keyring does not hold that key (forged id, or a key added elsewhere: refresh is requested).
+   */
+  auditMac(keyId: number, use: AuditMacUse, message: string): string | null {
+    const label = `${keyId}|${use}`;
+    let key = this.#auditSubkeys.get(label);
+    if (!key) {
+      const root = this.#auditKeys.get(keyId);
+      if (!root) {
+        this.onUnknownKey?.(keyId);
+        return null;
+      }
+      key = deriveKey(root.material, `${AUDIT_MAC_LABEL}|${use}`);
+      this.#auditSubkeys.set(label, key);
+    }
+    return hmacSha256(key, message).toString("hex");
   }
 
   encrypt(plaintext: string, ctx: ValueContext): string {
@@ -180,6 +223,27 @@ export class Keyring implements ValueCipher {
   [inspect.custom]() {
     return `Keyring(${this.kekId}: ${this.keys().map((k) => `${k.id} ${k.purpose} ${k.status}`).join(", ")})`;
   }
+}
+
+/**
+ * The newest active key whose activation time has passed, and when to look again (the next
+ * pending activation). Only pending keys: this clock is behind the database's; take the earliest.
+ */
+function selectNewest(keys: Map<number, LoadedKey>, now: number): { id: number; reselectAt: number } | null {
+  let best: LoadedKey | undefined;
+  let earliestPending: LoadedKey | undefined;
+  let reselectAt = Number.POSITIVE_INFINITY;
+  for (const k of keys.values()) {
+    if (k.status !== "active") continue;
+    if (k.activatesAt <= now) {
+      if (!best || k.activatesAt > best.activatesAt || (k.activatesAt === best.activatesAt && k.id > best.id)) best = k;
+    } else {
+      reselectAt = Math.min(reselectAt, k.activatesAt);
+      if (!earliestPending || k.activatesAt < earliestPending.activatesAt) earliestPending = k;
+    }
+  }
+  const chosen = best ?? earliestPending;
+  return chosen ? { id: chosen.id, reselectAt } : null;
 }
 
 /** AAD = "ck1.<key id>.|table|column" and, for sealed secrets, "|row:<id>". Identifiers have no "|". */

@@ -9,10 +9,17 @@ import { KeyringNotLoadedError } from "./errors";
 /** Table and column (and, for sealed secrets, the row id) a value is bound to. */
 export type ValueContext = { table: string; column: string; rowId?: string };
 
+/** What an audit key MACs; each use has its own HKDF subkey, so a MAC made for one is worthless for another. */
+export type AuditMacUse = "event" | "anchor" | "anchor-entry" | "legacy-seal" | "namespace";
+
 export interface ValueCipher {
   encrypt(plaintext: string, ctx: ValueContext): string;
   decrypt(stored: string, ctx: ValueContext): string;
   blindIndex(value: string, ctx: Pick<ValueContext, "table" | "column">): string;
+  auditKeyId(): number;
+  hasAuditKey(id: number): boolean;
+  auditMac(keyId: number, use: AuditMacUse, message: string): string | null;
+  auditNamespace(): string;
 }
 
 const SLOT = Symbol.for("chargekeep.keyring");

@@ -78,6 +78,11 @@ export const envSchema = z
     MFA_STEP_UP_MINUTES: positiveInt(5),
     /** Bearer secret for /api/cron/alerts, /api/cron/sync and /api/cron/backup (Vercel Cron, Heroku Scheduler); unset: they answer 404. */
     CRON_SECRET: emptyAsUnset(z.string().min(32, "CRON_SECRET must be at least 32 characters")),
+    // Background jobs (lib/jobs, pg-boss; README "Running many instances").
+    /** "off": this process only enqueues (a web dyno beside a worker dyno, a serverless host); "on": it also runs the workers. */
+    JOBS_WORKERS: z.enum(["on", "off"]).default("on"),
+    /** PostgreSQL schema of pg-boss's tables. */
+    JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "lower-case letters, digits and '_' only").default("pgboss"),
     /** "off": no in-process webhook delivery interval (cron only). */
     WEBHOOK_WORKER: z.enum(["on", "off"]).default("on"),
     /** How often each server checks whether the firewall rules changed (lib/firewall); a change applies within this. */
@@ -112,6 +117,8 @@ export const envSchema = z
     // Backups (lib/backup, README "Backups").
     /** Comma-separated locations, each written in full: directories ("file:" optional) and/or s3://bucket/prefix. */
     BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
+    /** Seconds between audit anchors (lib/audit: signed chain heads written to the backup targets and the SIEM stream) when something changed; 0 = no in-process timer. */
+    AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
     BACKUP_KEEP_DAILY: positiveInt(7),
     BACKUP_KEEP_WEEKLY: positiveInt(4),
     BACKUP_KEEP_MONTHLY: positiveInt(6),

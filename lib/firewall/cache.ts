@@ -92,6 +92,31 @@ export function firewallDecision(ip: string | null | undefined, options: { organ
   return decide(s.compiled, ip, options.organizationId);
 }
 
+const TIMER = Symbol.for("chargekeep.firewall.timer");
+const timers = globalThis as { [TIMER]?: NodeJS.Timeout };
+
+/**
+ * A check on a timer, not on a request: every half FIREWALL_REFRESH_SECONDS, so an idle instance's
+ * first request after a change is already decided by the new rules even if the pushed notice
+ * (lib/firewall/push.ts) was lost. Started at boot; the request path keeps its own check as a backstop.
+ */
+export function startFirewallTimer(): void {
+  if (timers[TIMER]) return;
+  timers[TIMER] = setInterval(() => void refreshFirewall(), Math.max(250, refreshMs() / 2));
+  timers[TIMER].unref?.();
+}
+
+export function stopFirewallTimer(): void {
+  clearInterval(timers[TIMER]);
+  delete timers[TIMER];
+}
+
+/** The loaded version and when it was last checked (epoch ms): tests and the operators' health detail. */
+export function firewallFreshness(): { version: number | null; checkedAt: number } {
+  const s = state();
+  return { version: s.version, checkedAt: s.checkedAt };
+}
+
 /** Tests only: forget the source, the rules and the version. */
 export function resetFirewallForTests(): void {
   delete holder[KEY];

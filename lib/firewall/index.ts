@@ -18,7 +18,9 @@ export {
   type FirewallRuleInput,
   type ListedFirewallRule,
 } from "./store";
-export { firewallDecision, refreshFirewall } from "./cache";
+export { firewallDecision, firewallFreshness, refreshFirewall } from "./cache";
+export { keepFirewallFresh, stopFirewallPush, FIREWALL_CHANNEL } from "./push";
 export type { FirewallDecision } from "./rule-set";
 export { normaliseCidr, ipMatchesCidr, CidrError } from "./cidr";
-export { networkRefused, NETWORK_REFUSED_MESSAGES } from "./refusal";
+export { createRuleAsAdmin, endRuleAsAdmin, firewallRuleFormSchema, listRulesAsAdmin } from "./manage";
+export { networkRefused, NETWORK_REFUSED_MESSAGES, isRefusalReason } from "./refusal";

@@ -5,7 +5,8 @@ import type { Database } from "@/db";
 import { firewallRules, firewallState, users } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { AppError } from "@/lib/errors";
-import { firewallLoaded, hasFirewallSource, refreshFirewall, registerFirewallSource, type FirewallSource } from "./cache";
+import { firewallFreshness, firewallLoaded, hasFirewallSource, refreshFirewall, registerFirewallSource, type FirewallSource } from "./cache";
+import { FIREWALL_CHANNEL, publishFirewallChange } from "./push";
 import { CidrError, normaliseCidr } from "./cidr";
 import type { ActiveRule } from "./rule-set";
 
@@ -41,6 +42,8 @@ async function bumpVersion(tx: Database): Promise<number> {
     .values({ id: 1, version: 1 })
     .onConflictDoUpdate({ target: firewallState.id, set: { version: sql`${firewallState.version} + 1`, updatedAt: sql`now()` } })
     .returning({ version: firewallState.version });
+  // Delivered by PostgreSQL when this transaction commits, to every instance listening (push.ts).
+  await tx.execute(sql`select pg_notify(${FIREWALL_CHANNEL}, ${String(row!.version)})`);
   return row!.version;
 }
 
@@ -92,6 +95,7 @@ async function applyLocally(db: Database): Promise<void> {
   }
   if (!hasFirewallSource()) registerFirewallSource(dbFirewallSource(db));
   await refreshFirewall(true);
+  await publishFirewallChange(firewallFreshness().version ?? 0);
 }
 
 /** Validates and normalises a rule; throws a 400 AppError naming the field. */

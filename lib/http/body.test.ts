@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { route } from "./route";
+import { route } from "@/lib/gate";
 import { readJsonBody } from "./body";
 import { z } from "zod";
 

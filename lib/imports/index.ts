@@ -4,3 +4,4 @@ export { errorReport, importStatement, statementFormatOf, type ImportOutcome, ty
 export { csvMappingSchema, parseCsvStatement, type CsvMapping, type RowError } from "./csv";
 export { parseOfxStatement } from "./ofx";
 export { DATE_FORMATS, parseAmountMinor, parseDay } from "./values";
+export { MAX_STATEMENT_BYTES, NOT_A_STATEMENT_NAME, StatementContentCheck, uploadFormatOf } from "./content-check";

@@ -48,12 +48,13 @@ export function passwordResetMail(to: string, token: string, minutes: number): M
   };
 }
 
-export function passwordChangedMail(to: string): Mail {
+/** otherDevicesOnly: changed from the settings page, where the browser that did it stays signed in. */
+export function passwordChangedMail(to: string, opts: { otherDevicesOnly?: boolean } = {}): Mail {
   return {
     to,
     subject: "Your ChargeKeep password was changed",
     text: [
-      "The password of your ChargeKeep account was just changed and every device was signed out.",
+      `The password of your ChargeKeep account was just changed and every ${opts.otherDevicesOnly ? "other " : ""}device was signed out.`,
       `If this was not you, reset it now at ${env().APP_URL}/forgot-password and contact your organization's owner.`,
     ].join("\n"),
   };

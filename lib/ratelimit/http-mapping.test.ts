@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { useFakeClock } from "@/lib/clock";
-import { formAction } from "@/lib/http/action";
-import { errorResponse } from "@/lib/http/route";
+import { errorResponse, formAction } from "@/lib/gate";
 import { RateLimitedError } from "./index";
 
 describe("a rate-limit denial over HTTP", () => {

@@ -78,3 +78,8 @@ export function closeRedisClient(): void {
   holder[HELD]?.client.disconnect();
   delete holder[HELD];
 }
+
+/** One message on a Redis channel over the shared connection (lib/firewall's change notices). */
+export async function publishRedis(url: string, channel: string, message: string): Promise<void> {
+  await (await readyRedis(url)).publish(channel, message);
+}

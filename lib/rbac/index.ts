@@ -9,9 +9,13 @@ export { createRole, deleteRole, listRoles, roleInputSchema, updateRole } from "
 export { addGroupMember, deleteGroup, groupInputSchema, listGroups, removeGroupMember, saveGroup } from "./groups";
 export { explainMemberPermissions } from "./effective";
 export { acceptInvitation, describeInvitation, inviteMember, inviteSchema, listPendingInvitations, revokeInvitation, INVALID_INVITATION } from "./invitations";
-export { activeOrganizationIds } from "./active-organizations";
+export { listMemberOptions } from "./member-options";
 export { rotateOwnSession } from "./own-session";
 export { effectiveRoleTree, grantedPermissions, treePermissionsSql } from "./effective-sql";
 export { memberRowsQuery } from "./member-rows";
-export { descendantsOf, effectiveRolePermissions, isAtOrAbove, wouldCreateCycle, type RoleNode } from "./role-tree";
+export { descendantsOf, effectiveRolePermissions, isAtOrAbove, wouldCreateCycle } from "./role-tree";
+export type { RoleNode } from "./role-tree";
 export { assertNotAbove } from "./rules";
+export { INVITATION_DAYS } from "./invitations";
+export { memberSearchSchema } from "./members";
+export { activeOrganizationIds } from "./active-organizations";

@@ -3,12 +3,9 @@ import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { sftpFiles } from "@/db/schema";
-import { errorReport, importStatement, statementFormatOf } from "@/lib/imports";
+import { errorReport, importStatement, MAX_STATEMENT_BYTES, statementFormatOf } from "@/lib/imports";
 import { readWholeFile, writeFile, type SftpFile } from "./files";
 import type { SessionActor } from "./transfers-log";
-
-/** Statements are read whole (they are small); larger files get a report rather than an import. */
-const MAX_STATEMENT_BYTES = 20 * 1024 * 1024;
 
 /**
  * A file just completed in inbox/: statements (.csv, .ofx, .qfx) are imported at once, before the

@@ -25,6 +25,8 @@ export type SftpServerOptions = {
   host?: string;
   /** How often a connected session's access is checked again (key revoked, member suspended...). */
   recheckMs?: number;
+  /** The largest statement /inbox takes (default lib/imports' 20 MB); tests set less, to test it without sending 20 MB. */
+  statementMaxBytes?: number;
 };
 
 /** Connected sessions re-check their access this often: a revoked key is cut off within a minute. */
@@ -56,7 +58,7 @@ async function listen(opts: SftpServerOptions, requestedPort: number): Promise<S
     (client, info) => {
       connections.add(client);
       client.on("close", () => connections.delete(client));
-      handleClient(db, client, { ip: normaliseIp(info.ip), ident: info.header?.identRaw?.slice(0, 200) ?? null, recheckMs: opts.recheckMs ?? RECHECK_MS });
+      handleClient(db, client, { ip: normaliseIp(info.ip), ident: info.header?.identRaw?.slice(0, 200) ?? null, recheckMs: opts.recheckMs ?? RECHECK_MS, statementMaxBytes: opts.statementMaxBytes });
     },
   );
   const host = opts.host ?? env().SFTP_HOST;
@@ -80,7 +82,7 @@ async function listen(opts: SftpServerOptions, requestedPort: number): Promise<S
 
 const normaliseIp = (ip: string) => (ip?.startsWith("::ffff:") ? ip.slice(7) : ip) || null;
 
-function handleClient(db: Database, client: Connection, conn: { ip: string | null; ident: string | null; recheckMs: number }): void {
+function handleClient(db: Database, client: Connection, conn: { ip: string | null; ident: string | null; recheckMs: number; statementMaxBytes?: number }): void {
   const sessionId = randomUUID();
   let principal: SftpPrincipal | null = null;
   let accepted: { username: string; algo: string; data: Buffer } | null = null;
@@ -160,7 +162,7 @@ function handleClient(db: Database, client: Connection, conn: { ip: string | nul
     recheck.unref();
     client.on("session", (accept) => {
       const session = accept();
-      session.on("sftp", (acceptSftp) => serveSftp(db, acceptSftp(), actor));
+      session.on("sftp", (acceptSftp) => serveSftp(db, acceptSftp(), actor, { statementMaxBytes: conn.statementMaxBytes }));
       // No shell, exec, port forwarding or agent: only the sftp subsystem.
       session.on("exec", (_a, reject) => reject());
       session.on("shell", (_a, reject) => reject());

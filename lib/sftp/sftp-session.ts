@@ -3,6 +3,7 @@ import "server-only";
 import ssh2, { type Attributes, type SFTPWrapper } from "ssh2";
 import type { Database } from "@/db";
 import { env } from "@/lib/env";
+import { MAX_STATEMENT_BYTES, NOT_A_STATEMENT_NAME, StatementContentCheck, uploadFormatOf } from "@/lib/imports";
 import { DownloadReader } from "./download-reader";
 import { abortUpload, beginUpload, commitUpload, deleteFile, findFile, listFolder, openFile, renameFile, usedBytes, type PendingUpload, type SftpFile } from "./files";
 import { onInboxFile } from "./inbox-hook";
@@ -40,7 +41,7 @@ const longname = (name: string, a: Attributes) => `${a.mode & 0o40000 ? "d" : "-
  * is no real directory behind it. Writes and reads of one handle run in arrival order (a queue
  * per handle), because clients pipeline them and storage streams are sequential.
  */
-export function serveSftp(db: Database, sftp: SFTPWrapper, actor: SessionActor): void {
+export function serveSftp(db: Database, sftp: SFTPWrapper, actor: SessionActor, opts: { statementMaxBytes?: number } = {}): void {
   const handles = new Map<number, Handle>();
   let nextHandle = 1;
   const org = actor.organizationId;
@@ -116,11 +117,18 @@ export function serveSftp(db: Database, sftp: SFTPWrapper, actor: SessionActor):
       return sftp.handle(reqid, newHandle({ kind: "read", file: f, reader, queue: Promise.resolve() }));
     }
     if (p.folder !== "inbox") throw new Refusal(STATUS_CODE.PERMISSION_DENIED, "Upload to /inbox: /outbox holds the files ChargeKeep delivers to you.");
+    // ASVS V5.2.2: /inbox takes statements only, by name here and by content as the bytes arrive.
+    const format = uploadFormatOf(p.name);
+    if (!format) {
+      await logTransfer(db, actor, { operation: "upload", path: displayPath(p), result: "refused", detail: NOT_A_STATEMENT_NAME });
+      throw new Refusal(STATUS_CODE.PERMISSION_DENIED, NOT_A_STATEMENT_NAME);
+    }
     if (flags & OPEN_MODE.EXCL && (await findFile(db, org, p.folder, p.name))) throw new Refusal(STATUS_CODE.FAILURE, "A file with that name already exists.");
     const { SFTP_MAX_FILE_BYTES, SFTP_QUOTA_BYTES } = env();
     const room = SFTP_QUOTA_BYTES - (await usedBytes(db, org));
     const upload = await beginUpload(db, { organizationId: org, folder: p.folder, userId: actor.userId });
-    const writer = new UploadWriter(upload, { maxFileBytes: SFTP_MAX_FILE_BYTES, roomBytes: room });
+    // A statement is read whole for import: nothing larger is taken in.
+    const writer = new UploadWriter(upload, { maxFileBytes: Math.min(SFTP_MAX_FILE_BYTES, opts.statementMaxBytes ?? MAX_STATEMENT_BYTES), roomBytes: room, check: new StatementContentCheck(format) });
     sftp.handle(reqid, newHandle({ kind: "write", folder: p.folder, name: p.name, upload, writer, inflight: new Set(), error: null }));
   }));
 
@@ -189,7 +197,8 @@ export function serveSftp(db: Database, sftp: SFTPWrapper, actor: SessionActor):
       } catch (e) {
         await h.writer.abort();
         await abortUpload(db, h.upload);
-        await logTransfer(db, actor, { operation: "upload", path, result: "failed", detail: e instanceof UploadRefusedError ? e.message : "storage failure" });
+        const refused = e instanceof UploadRefusedError;
+        await logTransfer(db, actor, { operation: "upload", path, result: refused ? "refused" : "failed", detail: refused ? e.message : "storage failure" });
         throw e;
       }
       await logTransfer(db, actor, { operation: "upload", path, bytes: stored.sizeBytes, result: "ok", fileId: stored.id });
@@ -209,6 +218,8 @@ export function serveSftp(db: Database, sftp: SFTPWrapper, actor: SessionActor):
     const { p, f } = await fileAt(from);
     const target = parsePath(to);
     if (target.kind !== "file" || target.folder !== p.folder) throw new Refusal(STATUS_CODE.PERMISSION_DENIED, "Files can be renamed within their folder only.");
+    // The content was checked as the format its upload name said: a rename may not change that.
+    if (p.folder === "inbox" && uploadFormatOf(target.name) !== uploadFormatOf(p.name)) throw new Refusal(STATUS_CODE.PERMISSION_DENIED, `${NOT_A_STATEMENT_NAME} A rename keeps the file's type.`);
     if (await findFile(db, org, target.folder, target.name)) throw new Refusal(STATUS_CODE.FAILURE, "A file with that name already exists.");
     await renameFile(db, f, target);
     await logTransfer(db, actor, { operation: "rename", path: `${displayPath(p)} -> ${displayPath(target)}`, result: "ok", fileId: f.id });

@@ -107,7 +107,8 @@ let hostBlob: string;
 
 beforeAll(async () => {
   // Sessions re-check their access every 300 ms here (a minute in production).
-  server = await startSftpServer({ port: 0, host: "127.0.0.1", recheckMs: 300 });
+  // Statements are capped at 250 KB here (20 MB in production), so the cap is tested without sending 20 MB.
+  server = await startSftpServer({ port: 0, host: "127.0.0.1", recheckMs: 300, statementMaxBytes: 250_000 });
   const host = (await hostKeyFingerprint(db()))!;
   kh = knownHosts(dir, server.port, host.publicKey);
   hostBlob = host.publicKey.split(" ")[1]!;
@@ -131,6 +132,8 @@ const batch = (m: { organizationId: string; key: { path: string } }, commands: s
   sftpBatch({ port: server.port, user: m.organizationId, key: m.key.path, knownHosts: kh, batch: commands, extra });
 
 const OFX = readFileSync(join(import.meta.dirname, "../imports/fixtures/statement.ofx"), "utf8");
+/** About 300 KB of well-formed CSV: big enough for the quota and size limits. */
+const BIG_CSV = "Date,Description,Amount\n" + "2026-11-01,Coffee at the corner shop,-3.50\n".repeat(7000);
 
 /** Every stored object's raw bytes, concatenated: what someone with the disk would see. */
 function rawStorage(): string {
@@ -255,14 +258,14 @@ describe("SFTP with OpenSSH sftp (batch mode)", () => {
   it("V8.4.1 another organization's space is unreachable: its id as username is refused, its files are not listed", async () => {
     const a = await member();
     const b = await member();
-    const f = join(dir, `x-${a.user.id}.txt`);
-    writeFileSync(f, "organization A only");
-    expect((await batch(a, `put ${f} /inbox/private.txt\n`)).code).toBe(0);
+    const f = join(dir, `x-${a.user.id}.csv`);
+    writeFileSync(f, "Date,Description,Amount\n2026-11-01,organization A only,-1.00\n");
+    expect((await batch(a, `put ${f} /inbox/private.csv\n`)).code).toBe(0);
     const cross = await batch({ organizationId: a.organizationId, key: b.key }, "ls /inbox\n");
     expect(cross.code).not.toBe(0);
     await expectAudited(db(), { action: "sftp.auth_failed", actorUserId: b.user.id, metadata: { reason: "not a member of this organization" } });
-    const own = await batch(b, `ls /inbox\nget /inbox/private.txt ${join(dir, "stolen.txt")}\n`);
-    expect(own.stdout.split("\n").filter((l) => !l.startsWith("sftp>")).join("\n")).not.toContain("private.txt");
+    const own = await batch(b, `ls /inbox\nget /inbox/private.csv ${join(dir, "stolen.csv")}\n`);
+    expect(own.stdout.split("\n").filter((l) => !l.startsWith("sftp>")).join("\n")).not.toContain("private.csv");
     expect(own.code).not.toBe(0);
     expect(own.stderr).toMatch(/No such file|not found/i);
   });
@@ -301,17 +304,17 @@ describe("SFTP with OpenSSH sftp (batch mode)", () => {
 
   it("V5.2.1 quota exceeded and oversize files are refused with a clear message and store nothing", async () => {
     const m = await member();
-    const big = join(dir, `big-${m.user.id}.bin`);
-    writeFileSync(big, Buffer.alloc(300_000, 7));
+    const big = join(dir, `big-${m.user.id}.csv`);
+    writeFileSync(big, BIG_CSV);
     vi.stubEnv("SFTP_QUOTA_BYTES", "100000");
     resetEnvCache();
     // OpenSSH prints only the status code ("Failure"); the ssh2 client shows the server's sentence.
-    const r = await batch(m, `put ${big} /inbox/big.bin\n`);
+    const r = await batch(m, `put ${big} /inbox/big.csv\n`);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/write remote "\/inbox\/big.bin": Failure/);
+    expect(r.stderr).toMatch(/write remote "\/inbox\/big.csv": Failure/);
     const { client, sftp } = await ssh2Sftp({ port: server.port, username: m.organizationId, privateKey: m.key.privateKey });
     try {
-      const put = () => promisify((cb) => sftp.writeFile("/inbox/big.bin", Buffer.alloc(300_000, 7), cb as never))().then(() => "ok", (e: Error) => e.message);
+      const put = () => promisify((cb) => sftp.writeFile("/inbox/big.csv", BIG_CSV, cb as never))().then(() => "ok", (e: Error) => e.message);
       expect(await put()).toMatch(/^Quota exceeded: your organization's file space has 98 KB free\. Delete files/);
       vi.stubEnv("SFTP_QUOTA_BYTES", "100000000");
       vi.stubEnv("SFTP_MAX_FILE_BYTES", "200000");
@@ -321,6 +324,59 @@ describe("SFTP with OpenSSH sftp (batch mode)", () => {
       client.end();
     }
     expect(await db().select().from(sftpFiles).where(eq(sftpFiles.organizationId, m.organizationId))).toHaveLength(0);
+  });
+});
+
+describe("V5.2.2 /inbox takes statements only", () => {
+  const filesOf = async (organizationId: string) => db().select({ name: sftpFiles.name }).from(sftpFiles).where(eq(sftpFiles.organizationId, organizationId));
+
+  it("V5.2.2 OpenSSH: a file that is not a .csv/.ofx/.qfx is refused at open, and one whose content is not its type is refused too; nothing is stored", async () => {
+    const m = await member();
+    const exe = join(dir, `tool-${m.user.id}.exe`);
+    writeFileSync(exe, Buffer.from("4d5a90000300000004000000ffff0000", "hex"));
+    const notes = join(dir, `notes-${m.user.id}.txt`);
+    writeFileSync(notes, "Date,Description,Amount\n2026-11-01,Rent,-1200.00\n");
+    const named = await batch(m, `-put ${exe} /inbox/tool.exe\n-put ${notes} /inbox/notes.txt\nls /inbox\n`);
+    expect(named.stderr).toMatch(/open "\/inbox\/tool.exe": Permission denied/);
+    expect(named.stderr).toMatch(/open "\/inbox\/notes.txt": Permission denied/);
+    await expectAudited(db(), { action: "sftp.uploaded", organizationId: m.organizationId, result: "denied", metadata: { path: "/inbox/notes.txt", detail: "Only statements can be uploaded to /inbox: files ending .csv, .ofx or .qfx." } });
+
+    // Right names, wrong content: an executable renamed .csv, and a CSV renamed .ofx.
+    // OpenSSH prints only the status code: a binary file fails at its first write, a text of the wrong type when it closes.
+    const binary = await batch(m, `put ${exe} /inbox/tool.csv\n`);
+    expect(binary.code).not.toBe(0);
+    expect(binary.stderr).toMatch(/write remote "\/inbox\/tool.csv": Failure/);
+    const wrongType = await batch(m, `put ${notes} /inbox/notes.ofx\n`);
+    expect(wrongType.code).not.toBe(0);
+    expect(wrongType.stderr).toMatch(/close remote: Failure/);
+    await expectAudited(db(), { action: "sftp.uploaded", organizationId: m.organizationId, result: "denied", metadata: { path: "/inbox/notes.ofx", detail: expect.stringMatching(/^This file does not look like an OFX\/QFX statement/) } });
+    expect(await filesOf(m.organizationId)).toEqual([]);
+    expect(await db().select().from(statementImports).where(eq(statementImports.organizationId, m.organizationId))).toEqual([]);
+  });
+
+  it("V5.2.2 the ssh2 client hears why: wrong name, binary content, wrong type, too large; a rename may not change the type", async () => {
+    const m = await member();
+    const { client, sftp } = await ssh2Sftp({ port: server.port, username: m.organizationId, privateKey: m.key.privateKey });
+    try {
+      const put = (name: string, body: Buffer | string) => promisify((cb) => sftp.writeFile(name, body, cb as never))().then(() => "ok", (e: Error) => e.message);
+      expect(await put("/inbox/photo.png", Buffer.from("89504e470d0a1a0a", "hex"))).toBe("Only statements can be uploaded to /inbox: files ending .csv, .ofx or .qfx.");
+      expect(await put("/inbox/photo.csv", Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"))).toMatch(/^This file is not text, so it is not a CSV, OFX or QFX statement/);
+      expect(await put("/inbox/page.qfx", "<html><body>hello</body></html>\n")).toMatch(/^This file does not look like an OFX\/QFX statement/);
+      expect(await put("/inbox/words.csv", "just some words\n")).toMatch(/^This file does not look like a CSV statement/);
+      // Statements are read whole for import: capped (20 MB; 250 KB on this test server) whatever SFTP_MAX_FILE_BYTES allows.
+      expect(await put("/inbox/huge.csv", BIG_CSV)).toMatch(/^File too large: the limit is 244 KB per file\./);
+      expect(await filesOf(m.organizationId)).toEqual([]);
+
+      // WinSCP's way: upload as .filepart, rename to the real name when done.
+      expect(await put("/inbox/nov.csv.filepart", "Date,Description,Amount\n2026-11-01,Rent,-1200.00\n")).toBe("ok");
+      const rename = (from: string, to: string) => promisify((cb) => sftp.rename(from, to, cb as never))().then(() => "ok", (e: Error) => e.message);
+      expect(await rename("/inbox/nov.csv.filepart", "/inbox/nov.exe")).toMatch(/^Only statements can be uploaded to \/inbox.* A rename keeps the file's type\.$/);
+      expect(await rename("/inbox/nov.csv.filepart", "/inbox/nov.ofx")).toMatch(/A rename keeps the file's type/);
+      expect(await rename("/inbox/nov.csv.filepart", "/inbox/nov.csv")).toBe("ok");
+      expect((await filesOf(m.organizationId)).map((f) => f.name)).toContain("nov.csv");
+    } finally {
+      client.end();
+    }
   });
 });
 
@@ -342,12 +398,13 @@ describe("SFTP with the ssh2 client", () => {
       expect(root.map((e) => e.filename).sort()).toEqual(["inbox", "outbox"]);
 
       // Rename and delete, audited.
-      await promisify((cb) => sftp.writeFile("/inbox/notes.txt", "hello", cb as never))();
-      await promisify((cb) => sftp.rename("/inbox/notes.txt", "/inbox/renamed.txt", cb as never))();
-      await expectAudited(db(), { action: "sftp.renamed", organizationId: m.organizationId, metadata: { path: "/inbox/notes.txt -> /inbox/renamed.txt" } });
-      expect(String(await promisify((cb) => sftp.readFile("/inbox/renamed.txt", cb as never))())).toBe("hello");
-      await promisify((cb) => sftp.unlink("/inbox/renamed.txt", cb as never))();
-      await expectAudited(db(), { action: "sftp.deleted", organizationId: m.organizationId, metadata: { path: "/inbox/renamed.txt" } });
+      const notes = "Date,Description,Amount\n2026-11-01,hello,-1.00\n";
+      await promisify((cb) => sftp.writeFile("/inbox/notes.csv", notes, cb as never))();
+      await promisify((cb) => sftp.rename("/inbox/notes.csv", "/inbox/renamed.csv", cb as never))();
+      await expectAudited(db(), { action: "sftp.renamed", organizationId: m.organizationId, metadata: { path: "/inbox/notes.csv -> /inbox/renamed.csv" } });
+      expect(String(await promisify((cb) => sftp.readFile("/inbox/renamed.csv", cb as never))())).toBe(notes);
+      await promisify((cb) => sftp.unlink("/inbox/renamed.csv", cb as never))();
+      await expectAudited(db(), { action: "sftp.deleted", organizationId: m.organizationId, metadata: { path: "/inbox/renamed.csv" } });
     } finally {
       client.end();
     }

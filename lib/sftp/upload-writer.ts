@@ -14,6 +14,9 @@ export class UploadRefusedError extends Error {
   }
 }
 
+/** Looks at the bytes in order as they pass (lib/imports' StatementContentCheck for /inbox); both throw or answer with a sentence. */
+export type ContentCheck = { add(chunk: Buffer): void; verdict(): string | null };
+
 const MAX_PENDING_WRITES = 64;
 const MAX_PENDING_BYTES = 8 * 1024 * 1024;
 
@@ -38,7 +41,7 @@ export class UploadWriter {
 
   constructor(
     readonly upload: PendingUpload,
-    private readonly limits: { maxFileBytes: number; roomBytes: number },
+    private readonly limits: { maxFileBytes: number; roomBytes: number; check?: ContentCheck },
   ) {
     this.enc = encryptStream(upload.dataKey, upload.fileId);
     // The store attaches its own listener only once its put() gets going (after mkdir, say): an
@@ -85,6 +88,11 @@ export class UploadWriter {
     if (total > this.limits.roomBytes) {
       throw new UploadRefusedError(`Quota exceeded: your organization's file space has ${formatBytes(Math.max(0, this.limits.roomBytes))} free. Delete files from /inbox or /outbox first.`);
     }
+    try {
+      this.limits.check?.add(data);
+    } catch (e) {
+      throw new UploadRefusedError((e as Error).message);
+    }
     this.m.add(data);
     this.expected = total;
     if (!this.plain.write(data)) await Promise.race([once(this.plain, "drain"), this.stored]);
@@ -106,6 +114,8 @@ export class UploadWriter {
   async finish(): Promise<{ size: number; sha256: string }> {
     this.failGaps();
     if (this.failed) throw this.failed;
+    const wrongType = this.limits.check?.verdict();
+    if (wrongType) throw (this.failed = new UploadRefusedError(wrongType));
     this.plain.end();
     await this.stored;
     return this.m.result();

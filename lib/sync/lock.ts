@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { bankConnections } from "@/db/schema/banking";
 import { randomToken } from "@/lib/crypto";
@@ -16,7 +16,12 @@ const SYNCABLE = ["pending", "active", "error", "syncing"] as const;
 
 export type Lease = { token: string; connectionId: string; organizationId: string };
 
-export async function acquireLease(db: Database, connectionId: string, at: Date): Promise<Lease | null> {
+/**
+ * `onlyIfDue`: the scheduled path takes the lease only while next_sync_at has passed, in the same
+ * UPDATE. A due list read before another run finished (or a job queued behind a running one) then
+ * finds the connection already synced and does nothing, instead of calling the bank again.
+ */
+export async function acquireLease(db: Database, connectionId: string, at: Date, opts: { onlyIfDue?: boolean } = {}): Promise<Lease | null> {
   const token = randomToken();
   const [row] = await db
     .update(bankConnections)
@@ -26,6 +31,7 @@ export async function acquireLease(db: Database, connectionId: string, at: Date)
         eq(bankConnections.id, connectionId),
         inArray(bankConnections.status, [...SYNCABLE]),
         or(isNull(bankConnections.syncLockToken), isNull(bankConnections.syncLockedUntil), lt(bankConnections.syncLockedUntil, at)),
+        opts.onlyIfDue ? or(isNull(bankConnections.nextSyncAt), lte(bankConnections.nextSyncAt, at)) : undefined,
       ),
     )
     .returning({ organizationId: bankConnections.organizationId });

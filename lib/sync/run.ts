@@ -12,7 +12,8 @@ import { CategoryCache, removeVanishedPending, saveSyncState, upsertAccounts, wr
 import { parseSyncState, type SyncState } from "./sync-state";
 
 export type SyncTrigger = "initial" | "scheduled" | "manual";
-export type SyncResult = { status: "succeeded" | "failed" | "reauth_required" | "locked"; added: number; modified: number; removed: number };
+/** "not_due": a scheduled run found the connection synced meanwhile (next_sync_at ahead) and did nothing. */
+export type SyncResult = { status: "succeeded" | "failed" | "reauth_required" | "locked" | "not_due"; added: number; modified: number; removed: number };
 
 export type SyncDeps = {
   /** Access token provider (lib/banking's by default); `forceRefresh` after a 401. */
@@ -154,17 +155,20 @@ async function syncAccount(ctx: Ctx, account: AccountRef): Promise<void> {
   ctx.counts = add(ctx.counts, { added: 0, modified: 0, removed });
 }
 
-async function whyNotAcquired(db: Database, connectionId: string): Promise<SyncResult["status"]> {
-  const [row] = await db.select({ status: bankConnections.status }).from(bankConnections).where(eq(bankConnections.id, connectionId));
+async function whyNotAcquired(db: Database, connectionId: string, at: Date, onlyIfDue: boolean): Promise<SyncResult["status"]> {
+  const [row] = await db.select({ status: bankConnections.status, nextSyncAt: bankConnections.nextSyncAt, lockedUntil: bankConnections.syncLockedUntil }).from(bankConnections).where(eq(bankConnections.id, connectionId));
   if (!row || row.status === "disconnected") return "failed";
-  return row.status === "reauth_required" ? "reauth_required" : "locked";
+  if (row.status === "reauth_required") return "reauth_required";
+  if (row.lockedUntil && row.lockedUntil >= at) return "locked";
+  return onlyIfDue && row.nextSyncAt && row.nextSyncAt > at ? "not_due" : "locked";
 }
 
 /** Runs one sync of one connection now, holding its lock; "locked" if another sync holds it. */
-export async function syncConnection(db: Database, connectionId: string, trigger: SyncTrigger, deps: Partial<SyncDeps> = {}): Promise<SyncResult> {
+export async function syncConnection(db: Database, connectionId: string, trigger: SyncTrigger, deps: Partial<SyncDeps> = {}, opts: { onlyIfDue?: boolean } = {}): Promise<SyncResult> {
   const d: SyncDeps = { ...defaultDeps, ...deps };
-  const lease = await acquireLease(db, connectionId, now());
-  if (!lease) return { status: await whyNotAcquired(db, connectionId), ...EMPTY };
+  const asked = now();
+  const lease = await acquireLease(db, connectionId, asked, opts);
+  if (!lease) return { status: await whyNotAcquired(db, connectionId, asked, Boolean(opts.onlyIfDue)), ...EMPTY };
   const [run] = await db.insert(bankSyncRuns).values({ organizationId: lease.organizationId, connectionId, trigger, startedAt: now() }).returning({ id: bankSyncRuns.id });
   const ctx: Ctx = { db, lease, api: new ApiSession(db, connectionId, d), deps: d, categories: new CategoryCache(lease.organizationId), pages: 0, counts: EMPTY };
   let outcome: Outcome;

@@ -1,21 +1,22 @@
 import "server-only";
-import { and, asc, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { Database } from "@/db";
 import { bankConnections } from "@/db/schema/banking";
 import { now } from "@/lib/clock";
-import { env } from "@/lib/env";
 import { markInterruptedSyncs } from "./recover";
 import { syncConnection, type SyncDeps, type SyncResult, type SyncTrigger } from "./run";
 
 /**
  * When syncs run: due connections (active, error, or syncing left by a crashed run; next_sync_at
- * passed or never set; lease free or lapsed) are picked by the in-process scheduler every minute
- * or by /api/cron/sync; either may run at the
- * same time as the other, since each sync takes the connection's lease first.
+ * passed or never set; lease free or lapsed). The schedule is a pg-boss cron (jobs.ts): one
+ * instance's clock enqueues one job per due connection each minute. runDueSyncs is the same
+ * selection run in place (tests, a one-off). Either way each run takes the connection's lease only
+ * while it is still due (acquireLease's onlyIfDue), so a list read before another run finished
+ * never syncs a connection twice.
  */
 export type DueRun = { connectionId: string; result: SyncResult };
 
-export async function runDueSyncs(db: Database, opts: { limit?: number; deps?: Partial<SyncDeps> } = {}): Promise<DueRun[]> {
+export async function dueConnections(db: Database, opts: { limit?: number; organizationId?: string } = {}): Promise<string[]> {
   const at = now();
   // Runs whose process died are closed first, and their connections become due (recover.ts).
   await markInterruptedSyncs(db, at);
@@ -28,48 +29,19 @@ export async function runDueSyncs(db: Database, opts: { limit?: number; deps?: P
         inArray(bankConnections.status, ["active", "error", "syncing"]),
         or(isNull(bankConnections.nextSyncAt), lte(bankConnections.nextSyncAt, at)),
         or(isNull(bankConnections.syncLockedUntil), lt(bankConnections.syncLockedUntil, at)),
+        opts.organizationId ? eq(bankConnections.organizationId, opts.organizationId) : undefined,
       ),
     )
     .orderBy(asc(bankConnections.nextSyncAt))
-    .limit(Math.min(Math.max(opts.limit ?? 10, 1), 100));
+    .limit(Math.min(Math.max(opts.limit ?? 10, 1), 500));
+  return due.map((c) => c.id);
+}
+
+export async function runDueSyncs(db: Database, opts: { limit?: number; deps?: Partial<SyncDeps> } = {}): Promise<DueRun[]> {
   const out: DueRun[] = [];
-  // One at a time: a sync is I/O-bound on one bank, and the scheduler must not flood the pool.
-  for (const c of due) out.push({ connectionId: c.id, result: await syncConnection(db, c.id, "scheduled", opts.deps) });
+  // One at a time: a sync is I/O-bound on one bank, and the caller must not flood the pool.
+  for (const id of await dueConnections(db, opts)) out.push({ connectionId: id, result: await syncConnection(db, id, "scheduled", opts.deps, { onlyIfDue: true }) });
   return out;
-}
-
-const KEY = Symbol.for("chargekeep.sync.scheduler");
-type State = { interval?: NodeJS.Timeout; running: boolean };
-const state = (): State => ((globalThis as { [KEY]?: State })[KEY] ??= { running: false });
-const TICK_MS = 60_000;
-
-async function tick(): Promise<void> {
-  const s = state();
-  if (s.running) return;
-  s.running = true;
-  try {
-    const { getDb } = await import("@/db");
-    await runDueSyncs(getDb(), { limit: 20 });
-  } catch (e) {
-    console.error("[sync] scheduler run failed", e instanceof Error ? e.message : e);
-  } finally {
-    s.running = false;
-  }
-}
-
-/** The in-process scheduler (BANK_SYNC_SCHEDULER=on, not in tests): every minute, the due connections. Idempotent. */
-export function startSyncScheduler(): void {
-  const config = env();
-  if (config.BANK_SYNC_SCHEDULER !== "on" || config.NODE_ENV === "test") return;
-  const s = state();
-  s.interval ??= setInterval(() => void tick(), TICK_MS);
-  s.interval.unref?.();
-}
-
-export function stopSyncScheduler(): void {
-  const s = state();
-  if (s.interval) clearInterval(s.interval);
-  s.interval = undefined;
 }
 
 const inFlight = new Set<Promise<unknown>>();

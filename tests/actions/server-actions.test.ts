@@ -59,7 +59,7 @@ describe("server actions", () => {
     const v = await makeSession(victim.user.id, victim.organizationId);
     const a = await makeSession(attacker.user.id, attacker.organizationId);
     setRequestCookie("ck_session", a.token);
-    const state = await revokeSessionAction(undefined, form({ sessionId: v.sessionId }));
+    const state = await revokeSessionAction(undefined, form({ sessionId: v.sessionId, password: attacker.password }));
     expect(state).toMatchObject({ ok: false, message: "That session no longer exists." });
     expect(await validateSessionToken(getDb(), v.token)).not.toBeNull();
   });

@@ -87,24 +87,24 @@ describe("account events in the audit log", () => {
   });
 
   it("V16.3.1 records auth.session_revoked and auth.other_sessions_revoked; another user's session id records nothing", async () => {
-    const { user, organizationId } = await makeUser();
+    const { user, organizationId, password } = await makeUser();
     const mine = await makeSession(user.id, organizationId);
     const other = await makeSession(user.id, organizationId);
     const otherId = (await validateSessionToken(db(), other.token))!.session.id;
     asBrowser(mine.token);
-    expect(await revokeSessionAction(undefined, form({ sessionId: otherId }))).toMatchObject({ ok: true });
+    expect(await revokeSessionAction(undefined, form({ sessionId: otherId, password }))).toMatchObject({ ok: true });
     const revoked = await expectAudited(db(), { action: "auth.session_revoked", actorUserId: user.id, organizationId });
     expect(revoked.targetId).toBe(otherId.slice(0, 12)); // a prefix, not the whole session id
 
     await makeSession(user.id, organizationId);
     await makeSession(user.id, organizationId);
-    expect(await revokeOtherSessionsAction(undefined, form())).toMatchObject({ ok: true });
+    expect(await revokeOtherSessionsAction(undefined, form({ password }))).toMatchObject({ ok: true });
     await expectAudited(db(), { action: "auth.other_sessions_revoked", actorUserId: user.id, organizationId, metadata: { count: 2 } });
 
     const stranger = await makeUser();
     const theirs = await makeSession(stranger.user.id, stranger.organizationId);
     const theirId = (await validateSessionToken(db(), theirs.token))!.session.id;
-    const res = await deleteSessionRoute(new Request(`http://localhost:3000/api/sessions/${theirId}`, { method: "DELETE", headers: { cookie: `ck_session=${mine.token}`, origin: "http://localhost:3000" } }), {
+    const res = await deleteSessionRoute(new Request(`http://localhost:3000/api/sessions/${theirId}`, { method: "DELETE", headers: { cookie: `ck_session=${mine.token}`, origin: "http://localhost:3000", "content-type": "application/json" }, body: JSON.stringify({ password }) }), {
       params: Promise.resolve({ id: theirId }),
     });
     expect(res.status).toBe(404);

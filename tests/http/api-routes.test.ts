@@ -15,7 +15,7 @@ function jsonRequest(path: string, body: string, headers: Record<string, string>
   return new Request(URL_BASE + path, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 }
 const withCookie = (path: string, token: string, init: RequestInit = {}) =>
-  new Request(URL_BASE + path, { ...init, headers: { cookie: `ck_session=${token}` } });
+  new Request(URL_BASE + path, { ...init, headers: { cookie: `ck_session=${token}`, ...(init.body ? { "content-type": "application/json" } : {}) } });
 
 describe("route handlers: bad input gets a clear 4xx, never a 500", () => {
   it("V2.2.1 malformed JSON is a 400 with a readable message", async () => {
@@ -80,10 +80,10 @@ describe("route handlers: sessions", () => {
   });
 
   it("V7.4.1 a revoked session is refused on the next request", async () => {
-    const { user, organizationId } = await makeUser();
+    const { user, organizationId, password } = await makeUser();
     const a = await makeSession(user.id, organizationId);
     const b = await makeSession(user.id, organizationId);
-    const del = await deleteSession(withCookie(`/api/sessions/${b.sessionId}`, a.token, { method: "DELETE" }), {
+    const del = await deleteSession(withCookie(`/api/sessions/${b.sessionId}`, a.token, { method: "DELETE", body: JSON.stringify({ password }) }), {
       params: Promise.resolve({ id: b.sessionId }),
     });
     expect(del.status).toBe(204);
@@ -98,12 +98,12 @@ describe("route handlers: sessions", () => {
     const attacker = await makeUser();
     const v = await makeSession(victim.user.id, victim.organizationId);
     const a = await makeSession(attacker.user.id, attacker.organizationId);
-    const res = await deleteSession(withCookie(`/api/sessions/${v.sessionId}`, a.token, { method: "DELETE" }), {
+    const res = await deleteSession(withCookie(`/api/sessions/${v.sessionId}`, a.token, { method: "DELETE", body: JSON.stringify({ password: attacker.password }) }), {
       params: Promise.resolve({ id: v.sessionId }),
     });
     expect(res.status).toBe(404);
     expect((await me(withCookie("/api/me", v.token))).status).toBe(200);
-    const junk = await deleteSession(withCookie(`/api/sessions/../../x`, a.token, { method: "DELETE" }), {
+    const junk = await deleteSession(withCookie(`/api/sessions/../../x`, a.token, { method: "DELETE", body: JSON.stringify({ password: attacker.password }) }), {
       params: Promise.resolve({ id: "../../x" }),
     });
     expect(junk.status).toBe(404);

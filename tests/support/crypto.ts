@@ -12,12 +12,13 @@ import { runMigrations } from "@/db/migrate";
 import { EncryptedColumnRegistry, encryptedColumns, guardName } from "@/lib/crypto/columns";
 import { STORED_VALUE_SQL_PATTERN } from "@/lib/crypto/format";
 
-export async function openScratchDatabase(): Promise<DbHandle & { dispose: () => Promise<void> }> {
+export async function openScratchDatabase(opts: { migrate?: boolean } = {}): Promise<DbHandle & { dispose: () => Promise<void>; url: string | null }> {
+  const migrate = opts.migrate ?? true;
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const handle = openDatabase({ pgliteDir: "memory://" });
-    await runMigrations(handle);
-    return { ...handle, dispose: handle.close };
+    if (migrate) await runMigrations(handle);
+    return { ...handle, url: null, dispose: handle.close };
   }
   const name = `ck_scratch_${process.pid}_${randomBytes(4).toString("hex")}`; // [a-z0-9_] only: safe as an identifier
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -25,9 +26,10 @@ export async function openScratchDatabase(): Promise<DbHandle & { dispose: () =>
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase({ databaseUrl: url.toString(), pgliteDir: "memory://" });
-  await runMigrations(handle);
+  if (migrate) await runMigrations(handle);
   return {
     ...handle,
+    url: url.toString(),
     dispose: async () => {
       await handle.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);

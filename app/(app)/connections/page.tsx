@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { listConnections, listEnabledInstitutions } from "@/lib/banking";
-import { can } from "@/lib/rbac/authorize";
+import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, ConnectionLink, Notice, StatusAdvice, StatusBadge } from "./connection-parts";
 import { ConnectBankForm, ReauthorizeForm, SyncNowForm } from "./connection-forms";
 
@@ -10,8 +9,7 @@ export const metadata: Metadata = { title: "Bank connections" };
 
 /** The organization's bank connections (bank_connections:read); connecting and re-authorizing need :manage. */
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("bank_connections:read");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("bank_connections:read");
   const manage = can(ctx, "bank_connections:manage");
   const [connections, institutions] = await Promise.all([listConnections(db, ctx.organization.id), manage ? listEnabledInstitutions(db) : []]);
   const notice = (await searchParams).notice;

@@ -4,8 +4,7 @@ import { ConnectionStatus } from "@/components/reports/connection-status";
 import { Money } from "@/components/reports/money";
 import { filterValuesOf, ReportFilterForm } from "@/components/reports/report-filter-form";
 import { CashFlowSection, RankedTable } from "@/components/reports/report-tables";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { listAccounts, listConnectionStatus, loadDashboard, parseReportFilters, PERMISSION_GRANTERS } from "@/lib/reports";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -13,8 +12,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 type Search = Record<string, string | string[] | undefined>;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("dashboard:read");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("dashboard:read");
   const orgId = ctx.organization.id;
   const canSeeNumbers = ctx.permissions.has("reports:read");
   const [connections, accounts] = await Promise.all([

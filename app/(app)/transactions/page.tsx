@@ -4,8 +4,7 @@ import { KeysetPager } from "@/components/keyset-pager";
 import { Can } from "@/components/can";
 import { Money } from "@/components/reports/money";
 import { accountLabel, filterValuesOf, ReportFilterForm } from "@/components/reports/report-filter-form";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { assertFilterScope, listAccounts, listCategories, listTransactions, parseReportFilters, reportFilterParams, type TransactionPage } from "@/lib/reports";
 import { ExportButton } from "./export-button";
@@ -16,8 +15,7 @@ type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").slice(0, 400);
 
 export default async function TransactionsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("reports:read");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("reports:read");
   const orgId = ctx.organization.id;
   const params = await searchParams;
   const values = filterValuesOf(params);

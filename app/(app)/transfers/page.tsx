@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { env } from "@/lib/env";
 import { formatBytes, hostKeyFingerprint, listImports, listTransfers } from "@/lib/sftp";
 
@@ -11,8 +10,7 @@ export const metadata: Metadata = { title: "Transfers" };
 const when = (d: Date) => <time dateTime={d.toISOString()}>{d.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</time>;
 
 export default async function TransfersPage() {
-  const ctx = await requirePagePermission("transfers:use");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("transfers:use");
   // Members see their own; those who may read the audit log see everyone's.
   const everyone = ctx.permissions.has("audit:read");
   const scope = everyone ? {} : { userId: ctx.user.id };

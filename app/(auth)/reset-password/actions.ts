@@ -1,11 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
 import { resetPassword, resetPasswordSchema } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/gate";
 
-export const resetPasswordAction = formAction({ auth: false, schema: resetPasswordSchema }, async ({ token, password }) => {
-  await resetPassword(getDb(), token, password);
+export const resetPasswordAction = formAction({ auth: false, schema: resetPasswordSchema }, async ({ token, password }, { db }) => {
+  await resetPassword(db, token, password);
   redirect("/sign-in?reset=1");
 });

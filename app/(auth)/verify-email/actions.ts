@@ -2,12 +2,11 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { tokenSchema, verifyEmail } from "@/lib/auth";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/gate";
 
-export const verifyEmailAction = formAction({ auth: false, schema: z.object({ token: tokenSchema }) }, async ({ token }) => {
-  const ok = await verifyEmail(getDb(), token);
+export const verifyEmailAction = formAction({ auth: false, schema: z.object({ token: tokenSchema }) }, async ({ token }, { db }) => {
+  const ok = await verifyEmail(db, token);
   if (!ok) return { ok: false, message: "This confirmation link is invalid, was already used or has expired. Sign in to get a new one." };
   redirect("/sign-in?verified=1");
 });

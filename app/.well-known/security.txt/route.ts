@@ -1,6 +1,6 @@
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 

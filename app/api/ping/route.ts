@@ -1,4 +1,4 @@
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,10 @@
-import { getDb } from "@/db";
 import { describeDevice, listSessions } from "@/lib/auth";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ auth: true }, async ({ session }) => {
-  const rows = await listSessions(getDb(), session.user.id);
+export const GET = route({ auth: true }, async ({ session, db }) => {
+  const rows = await listSessions(db, session.user.id);
   return Response.json(
     {
       sessions: rows.map((r) => ({

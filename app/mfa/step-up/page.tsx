@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getDb } from "@/db";
 import { AuthCard } from "@/components/card";
-import { RecoveryCodeForm } from "@/components/mfa/recovery-code-form";
-import { TotpVerifyForm } from "@/components/mfa/totp-verify-form";
+import { RecoveryCodeForm } from "../recovery-code-form";
+import { TotpVerifyForm } from "../totp-verify-form";
 import { WebauthnVerifyButton } from "@/components/mfa/webauthn-verify";
-import { requirePageSession } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
 import { env } from "@/lib/env";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { safeNextPath } from "@/lib/http";
 import { factorSummary } from "@/lib/mfa";
 
 export const metadata: Metadata = { title: "Confirm it is you" };
@@ -15,7 +14,7 @@ export const metadata: Metadata = { title: "Confirm it is you" };
 /** Sensitive actions send the user here when their last second factor is older than the step-up window. */
 export default async function StepUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeNextPath((await searchParams).next);
-  const ctx = await requirePageSession();
+  const { session: ctx, db } = await requirePageSession();
   if (!ctx.mfa.enrolled) {
     return (
       <AuthCard title="Set up two-step verification first">
@@ -26,7 +25,7 @@ export default async function StepUpPage({ searchParams }: { searchParams: Promi
       </AuthCard>
     );
   }
-  const factors = await factorSummary(getDb(), ctx.user.id);
+  const factors = await factorSummary(db, ctx.user.id);
   return (
     <AuthCard title="Confirm it is you">
       <p className="mb-6 text-sm text-slate-700">

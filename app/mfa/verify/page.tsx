@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getDb } from "@/db";
 import { AuthCard } from "@/components/card";
-import { RecoveryCodeForm } from "@/components/mfa/recovery-code-form";
-import { TotpVerifyForm } from "@/components/mfa/totp-verify-form";
+import { RecoveryCodeForm } from "../recovery-code-form";
+import { TotpVerifyForm } from "../totp-verify-form";
 import { WebauthnVerifyButton } from "@/components/mfa/webauthn-verify";
+import { publicPage } from "@/lib/gate";
 import { getMfaPendingSession, getSession } from "@/lib/auth";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { safeNextPath } from "@/lib/http";
 import { factorSummary } from "@/lib/mfa";
 
 export const metadata: Metadata = { title: "Two-step verification" };
@@ -19,7 +19,8 @@ export default async function MfaVerifyPage({ searchParams }: { searchParams: Pr
   const next = safeNextPath((await searchParams).next);
   const pending = await getMfaPendingSession();
   if (!pending) redirect((await getSession()) ? next : "/sign-in?expired=1");
-  const factors = await factorSummary(getDb(), pending.user.id);
+  const { db } = publicPage();
+  const factors = await factorSummary(db, pending.user.id);
   return (
     <AuthCard title="Two-step verification">
       <p className="mb-6 text-sm text-slate-700">Your password was correct. Now confirm it is you with your second factor.</p>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AuthCard } from "@/components/card";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { safeNextPath } from "@/lib/http";
 import { RefreshForm } from "./refresh-form";
 
 export const metadata: Metadata = { title: "Updating your session" };

@@ -1,12 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "@/db";
-import { alertSettingsFormSchema, saveAlertSettings } from "@/lib/alerts/settings";
-import { formAction } from "@/lib/http/action";
+import { alertSettingsFormSchema, saveAlertSettings } from "@/lib/alerts";
+import { formAction } from "@/lib/gate";
 
-export const saveAlertSettingsAction = formAction({ auth: true, permission: "security:manage", schema: alertSettingsFormSchema }, async (input, { session, meta }) => {
-  await saveAlertSettings(getDb(), session, input, meta);
+export const saveAlertSettingsAction = formAction({ auth: true, permission: "security:manage", schema: alertSettingsFormSchema }, async (input, { session, meta, db }) => {
+  await saveAlertSettings(db, session, input, meta);
   revalidatePath("/admin/alert-settings");
   return { ok: true, message: "Alert rules and contacts saved." };
 });

@@ -1,17 +1,15 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
-import { getDb } from "@/db";
-import { getAlertSettings } from "@/lib/alerts/settings";
-import { ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES } from "@/lib/alerts/thresholds";
-import { requirePagePermission } from "@/lib/auth";
+import { getAlertSettings, ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES } from "@/lib/alerts";
+import { requirePagePermission } from "@/lib/gate";
 import { AlertSettingsForm, type RuleRow } from "./settings-form";
 
 export const metadata: Metadata = { title: "Alert rules" };
 
 export default async function AlertSettingsPage() {
-  const ctx = await requirePagePermission("security:manage");
-  const settings = await getAlertSettings(getDb(), ctx);
+  const { session: ctx, db } = await requirePagePermission("security:manage");
+  const settings = await getAlertSettings(db, ctx);
   const rules: RuleRow[] = ORGANIZATION_RULE_KEYS.map((key) => {
     const d = ORGANIZATION_RULES[key];
     const r = settings.rules[key];

@@ -2,14 +2,13 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
 import { acknowledgeAlert } from "@/lib/alerts";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/gate";
 
 export const acknowledgeAlertAction = formAction(
   { auth: true, permission: "security:manage", schema: z.object({ alertId: z.uuid({ error: "Unknown alert." }), scope: z.enum(["organization", "platform"]).default("organization") }) },
-  async ({ alertId, scope }, { session, meta }) => {
-    const row = await acknowledgeAlert(getDb(), session, alertId, meta, { platform: scope === "platform" });
+  async ({ alertId, scope }, { session, meta, db }) => {
+    const row = await acknowledgeAlert(db, session, alertId, meta, { platform: scope === "platform" });
     revalidatePath("/admin/alerts");
     return { ok: true, message: `Acknowledged: ${row.title}.` };
   },

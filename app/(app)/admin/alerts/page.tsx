@@ -3,10 +3,9 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { SeverityBadge } from "@/components/alerts/severity-badge";
-import { getDb } from "@/db";
 import { listAlerts, type AlertRow } from "@/lib/alerts";
-import { requirePagePermission } from "@/lib/auth";
-import { can } from "@/lib/rbac/authorize";
+import { requirePagePermission } from "@/lib/gate";
+import { can } from "@/lib/rbac";
 import { AcknowledgeButton } from "./acknowledge-button";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -19,9 +18,9 @@ type Search = Record<string, string | string[] | undefined>;
  * operator may add ?scope=platform to see the platform alerts (5xx, 429, sync failures).
  */
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("audit:read");
+  const { session: ctx, db } = await requirePagePermission("audit:read");
   const platform = (await searchParams).scope === "platform" && ctx.user.isOperator;
-  const { open, past } = await listAlerts(getDb(), platform ? null : ctx.organization.id);
+  const { open, past } = await listAlerts(db, platform ? null : ctx.organization.id);
   const mayAcknowledge = can(ctx, "security:manage");
 
   return (

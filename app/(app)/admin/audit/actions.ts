@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { formAction } from "@/lib/http/action";
+import { formAction } from "@/lib/gate";
 import { requireRecentMfa } from "@/lib/mfa";
 
 /**

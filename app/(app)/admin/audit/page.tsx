@@ -7,9 +7,8 @@ import { AuditFilterForm, type AuditFilterValues } from "@/components/audit/audi
 import { AuditResult } from "@/components/audit/audit-result";
 import { AuditTarget } from "@/components/audit/audit-target";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit/query";
-import { requirePagePermission } from "@/lib/auth";
+import { auditFilterParams, listActorChoices, listAuditEvents, parseAuditFilters, type AuditEventView, type AuditPage } from "@/lib/audit";
+import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { ExportButtons } from "./export-buttons";
 
@@ -30,7 +29,7 @@ function actorOf(e: AuditEventView) {
 }
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("audit:read");
+  const { session: ctx, db } = await requirePagePermission("audit:read");
   const params = await searchParams;
   const values: AuditFilterValues = {
     actor: one(params.actor),
@@ -47,14 +46,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   let pageProblem: string | null = null;
   if (parsed.ok) {
     try {
-      page = await listAuditEvents(getDb(), ctx, parsed.filters, one(params.cursor) || null);
+      page = await listAuditEvents(db, ctx, parsed.filters, one(params.cursor) || null);
     } catch (e) {
       // A page link someone edited: say so instead of failing the whole page.
       if (isAppError(e) && e.status === 400) pageProblem = e.message;
       else throw e;
     }
   }
-  const actorChoices = await listActorChoices(getDb(), ctx);
+  const actorChoices = await listActorChoices(db, ctx);
   const pageHref = (cursor: string) => `/admin/audit?${new URLSearchParams([...new URLSearchParams(query).entries(), ["cursor", cursor]]).toString()}`;
 
   return (

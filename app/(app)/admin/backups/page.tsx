@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { backupStatusFor } from "@/lib/backup";
+import { queueHealthFor } from "@/lib/jobs";
+import { QueueHealthTable } from "@/components/admin/queue-health";
 import { OperatorBackups } from "./operator-view";
 import { OrganizationBackups } from "./organization-view";
 
@@ -11,17 +12,18 @@ export const dynamic = "force-dynamic";
 /**
  * An organization's owner sees that its data is backed up and when a restore last proved it;
  * ChargeKeep's operators see the platform's runs, targets and every copy's check (lib/backup/status.ts
- * decides, so the platform data never reaches a tenant's page).
+ * decides, so the platform data never reaches a tenant's page), and the background job queues.
  */
 export default async function BackupsPage() {
-  const ctx = await requirePagePermission("backups:read");
-  const data = await backupStatusFor(getDb(), ctx);
+  const { session: ctx, db } = await requirePagePermission("backups:read");
+  const [data, queues] = await Promise.all([backupStatusFor(db, ctx), queueHealthFor(ctx)]);
   return (
     <section aria-labelledby="backups-title">
       <h1 id="backups-title" className="text-2xl font-semibold">
         Backups
       </h1>
       {data.view === "operator" ? <OperatorBackups status={data.status} /> : <OrganizationBackups summary={data.summary} />}
+      {queues ? <QueueHealthTable queues={queues} /> : null}
     </section>
   );
 }

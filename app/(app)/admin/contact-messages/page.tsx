@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePageSession } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
 import { listContactMessages } from "@/lib/contact";
 import { isAppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Contact messages" };
 
 export default async function ContactMessagesPage() {
-  const ctx = await requirePageSession();
+  const { session: ctx, db } = await requirePageSession();
   let messages;
   try {
-    messages = await listContactMessages(getDb(), ctx);
+    messages = await listContactMessages(db, ctx);
   } catch (e) {
     if (isAppError(e) && e.status === 403) {
       return <p role="alert" className="text-red-800">{e.message}</p>;

@@ -3,9 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { adminUnlockAccount } from "@/lib/defense/admin";
-import { formAction } from "@/lib/http/action";
+import { adminUnlockAccount } from "@/lib/defense";
+import { formAction } from "@/lib/gate";
 
 const schema = z.object({
   userId: z.uuid({ error: "Unknown member." }),
@@ -14,8 +13,8 @@ const schema = z.object({
 });
 
 /** Unlock a member locked or suspended after failed sign-ins: members:manage plus a recent second factor (checked in lib/defense). */
-export const unlockAccountAction = formAction({ auth: true, permission: "members:manage", schema }, async ({ userId, from }, { session, meta }) => {
-  await adminUnlockAccount(getDb(), session, userId, meta);
+export const unlockAccountAction = formAction({ auth: true, permission: "members:manage", schema }, async ({ userId, from }, { session, meta, db }) => {
+  await adminUnlockAccount(db, session, userId, meta);
   if (from === "defense") {
     revalidatePath(`/admin/members/${userId}`);
     redirect("/admin/defense?unlocked=1");

@@ -3,18 +3,17 @@ import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { listBlockedIps, listDefendedMembers } from "@/lib/defense/admin";
+import { requirePagePermission } from "@/lib/gate";
+import { listBlockedIps, listDefendedMembers } from "@/lib/defense";
 import { env } from "@/lib/env";
 import { UnlockButton } from "./unlock-button";
 
 export const metadata: Metadata = { title: "Sign-in defense" };
 
 export default async function DefensePage({ searchParams }: { searchParams: Promise<{ unlocked?: string }> }) {
-  const ctx = await requirePagePermission("members:manage");
+  const { session: ctx, db } = await requirePagePermission("members:manage");
   const { unlocked } = await searchParams;
-  const [accounts, blocked] = await Promise.all([listDefendedMembers(getDb(), ctx), listBlockedIps(getDb(), ctx)]);
+  const [accounts, blocked] = await Promise.all([listDefendedMembers(db, ctx), listBlockedIps(db, ctx)]);
   const { DEFENSE_LOCK_AFTER_FAILURES: lockAfter, DEFENSE_SUSPEND_AFTER_FAILURES: suspendAfter, DEFENSE_IP_FAILURES_PER_HOUR: perHour } = env();
 
   return (

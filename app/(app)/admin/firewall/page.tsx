@@ -1,13 +1,10 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage } from "@/components/admin/load";
+import { currentRequestMeta } from "@/lib/http";
+import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { FirewallRuleForm } from "@/components/firewall/rule-form";
 import { FirewallRuleList, type ListedRule } from "@/components/firewall/rule-list";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import type { ListedFirewallRule } from "@/lib/firewall";
-import { listRulesAsAdmin } from "@/lib/firewall/manage";
-import { currentRequestMeta } from "@/lib/http/request-meta";
+import { type ListedFirewallRule, listRulesAsAdmin } from "@/lib/firewall";
 import { addFirewallRuleAction, endFirewallRuleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Firewall" };
@@ -28,8 +25,7 @@ const toListed = (r: ListedFirewallRule): ListedRule => ({
  * global rules and the addresses the system blocked on its own (brute force, lib/defense).
  */
 export default async function FirewallPage() {
-  const ctx = await requirePagePermission("security:manage");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("security:manage");
   const { ip } = await currentRequestMeta();
   const orgRules = await loadForPage(() => listRulesAsAdmin(db, ctx, { kind: "organization" }));
   const globalRules = ctx.user.isOperator ? await loadForPage(() => listRulesAsAdmin(db, ctx, { kind: "global" })) : null;

@@ -3,11 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { confirmSchema, ROLE_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { addGroupMember, deleteGroup, groupInputSchema, removeGroupMember, saveGroup } from "@/lib/rbac";
+import { confirmSchema, ROLE_PREFIX, withCheckedList } from "@/lib/http";
+import { formAction } from "@/lib/gate";
+import { saveGroup, removeGroupMember, groupInputSchema, deleteGroup, addGroupMember, rotateOwnSession } from "@/lib/rbac";
 
 const groupId = z.uuid({ error: "Unknown group." });
 const roleList = { key: "roleIds", prefix: ROLE_PREFIX };
@@ -17,8 +15,8 @@ const roleList = { key: "roleIds", prefix: ROLE_PREFIX };
 
 export const createGroupAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema, ["name", "description"], roleList) },
-  async (input, { session }) => {
-    const id = await saveGroup(getDb(), session, input);
+  async (input, { session, db }) => {
+    const id = await saveGroup(db, session, input);
     await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${id}?created=1`);
@@ -27,16 +25,16 @@ export const createGroupAction = formAction(
 
 export const updateGroupAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(groupInputSchema.extend({ groupId }), ["groupId", "name", "description"], roleList) },
-  async ({ groupId, ...input }, { session }) => {
-    await saveGroup(getDb(), session, input, groupId);
+  async ({ groupId, ...input }, { session, db }) => {
+    await saveGroup(db, session, input, groupId);
     await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?saved=1`);
   },
 );
 
-export const deleteGroupAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ groupId, confirm: confirmSchema }) }, async ({ groupId }, { session }) => {
-  await deleteGroup(getDb(), session, groupId);
+export const deleteGroupAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ groupId, confirm: confirmSchema }) }, async ({ groupId }, { session, db }) => {
+  await deleteGroup(db, session, groupId);
   await rotateOwnSession(session);
   revalidatePath("/admin/groups");
   redirect("/admin/groups?deleted=1");
@@ -44,8 +42,8 @@ export const deleteGroupAction = formAction({ auth: true, permission: "roles:man
 
 export const addGroupMemberAction = formAction(
   { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Choose a member." }) }) },
-  async ({ groupId, userId }, { session }) => {
-    await addGroupMember(getDb(), session, groupId, userId);
+  async ({ groupId, userId }, { session, db }) => {
+    await addGroupMember(db, session, groupId, userId);
     await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?added=1`);
@@ -54,8 +52,8 @@ export const addGroupMemberAction = formAction(
 
 export const removeGroupMemberAction = formAction(
   { auth: true, permission: "roles:assign", schema: z.object({ groupId, userId: z.uuid({ error: "Unknown member." }) }) },
-  async ({ groupId, userId }, { session }) => {
-    await removeGroupMember(getDb(), session, groupId, userId);
+  async ({ groupId, userId }, { session, db }) => {
+    await removeGroupMember(db, session, groupId, userId);
     await rotateOwnSession(session);
     revalidatePath("/admin/groups");
     redirect(`/admin/groups/${groupId}?removed=1`);

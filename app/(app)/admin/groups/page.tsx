@@ -1,21 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage } from "@/components/admin/load";
+import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
 import { listGroups, listRoles } from "@/lib/rbac";
 import { GroupForm } from "./group-form";
 
 export const metadata: Metadata = { title: "Groups" };
 
 export default async function GroupsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("roles:read");
+  const { session: ctx, db } = await requirePagePermission("roles:read");
   const params = await searchParams;
-  const { groups, roles } = await loadForPage(async () => ({ groups: await listGroups(getDb(), ctx), roles: await listRoles(getDb(), ctx) }));
+  const { groups, roles } = await loadForPage(async () => ({ groups: await listGroups(db, ctx), roles: await listRoles(db, ctx) }));
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
 
   return (

@@ -1,20 +1,17 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage } from "@/components/admin/load";
+import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { grantableRoles } from "@/components/admin/role-order";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { listPendingInvitations, loadRoleTree } from "@/lib/rbac";
-import { INVITATION_DAYS } from "@/lib/rbac/invitations";
+import { loadRoleTree, listPendingInvitations, INVITATION_DAYS } from "@/lib/rbac";
 import { InvitationList } from "./invitation-list";
 import { InviteForm } from "./invite-form";
 
 export const metadata: Metadata = { title: "Invitations" };
 
 export default async function InvitationsPage() {
-  const ctx = await requirePagePermission("members:invite");
-  const pending = await loadForPage(() => listPendingInvitations(getDb(), ctx));
-  const roles = grantableRoles(await loadRoleTree(getDb(), ctx.organization.id), ctx);
+  const { session: ctx, db } = await requirePagePermission("members:invite");
+  const pending = await loadForPage(() => listPendingInvitations(db, ctx));
+  const roles = grantableRoles(await loadRoleTree(db, ctx.organization.id), ctx);
   const defaultRole = roles.find((r) => r.key === "member") ?? roles.at(-1);
 
   return (

@@ -1,17 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage } from "@/components/admin/load";
+import { parseSearchParams } from "@/lib/http";
+import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
 import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { parseSearchParams } from "@/lib/http/search-params";
 import { memberMfaStatus } from "@/lib/mfa";
-import { listMembers } from "@/lib/rbac";
-import { memberSearchSchema } from "@/lib/rbac/members";
+import { listMembers, memberSearchSchema } from "@/lib/rbac";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -27,16 +24,16 @@ function pageHref(q: string, page: number) {
 }
 
 export default async function MembersPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const ctx = await requirePagePermission("members:read");
+  const { session: ctx, db } = await requirePagePermission("members:read");
   const params = await searchParams;
   const search = parseSearchParams(memberSearchSchema, params);
   // An unusable search (too long, or text no one can type) lists everyone and says why next to the box.
   const { q, page: requested } = search.ok ? search.data : { q: "", page: 1 };
   const searchError = search.ok ? null : (search.fieldErrors.q ?? null);
-  const { members, page, pageSize, total } = await loadForPage(() => listMembers(getDb(), ctx, { search: q, page: requested }));
+  const { members, page, pageSize, total } = await loadForPage(() => listMembers(db, ctx, { search: q, page: requested }));
   const pages = Math.max(1, Math.ceil(total / pageSize));
   // Only this page's members; the same query the MFA policy page uses.
-  const mfa = new Map((await memberMfaStatus(getDb(), ctx.organization.id, { userIds: members.map((m) => m.userId) })).map((s) => [s.userId, s]));
+  const mfa = new Map((await memberMfaStatus(db, ctx.organization.id, { userIds: members.map((m) => m.userId) })).map((s) => [s.userId, s]));
 
   return (
     <section aria-labelledby="members-title">

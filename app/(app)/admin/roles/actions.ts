@@ -3,11 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { confirmSchema, PERMISSION_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { createRole, deleteRole, roleInputSchema, updateRole } from "@/lib/rbac";
+import { confirmSchema, PERMISSION_PREFIX, withCheckedList } from "@/lib/http";
+import { formAction } from "@/lib/gate";
+import { updateRole, roleInputSchema, deleteRole, createRole, rotateOwnSession } from "@/lib/rbac";
 
 const roleId = z.uuid({ error: "Unknown role." });
 const permissionList = { key: "permissions", prefix: PERMISSION_PREFIX };
@@ -17,8 +15,8 @@ const permissionList = { key: "permissions", prefix: PERMISSION_PREFIX };
 
 export const createRoleAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(roleInputSchema, ["name", "description", "parentId"], permissionList) },
-  async (input, { session }) => {
-    await createRole(getDb(), session, input);
+  async (input, { session, db }) => {
+    await createRole(db, session, input);
     await rotateOwnSession(session);
     revalidatePath("/admin/roles");
     redirect("/admin/roles?created=1");
@@ -27,16 +25,16 @@ export const createRoleAction = formAction(
 
 export const updateRoleAction = formAction(
   { auth: true, permission: "roles:manage", schema: withCheckedList(roleInputSchema.extend({ roleId }), ["roleId", "name", "description", "parentId"], permissionList) },
-  async ({ roleId, ...input }, { session }) => {
-    await updateRole(getDb(), session, roleId, input);
+  async ({ roleId, ...input }, { session, db }) => {
+    await updateRole(db, session, roleId, input);
     await rotateOwnSession(session);
     revalidatePath("/admin/roles");
     redirect(`/admin/roles/${roleId}?saved=1`);
   },
 );
 
-export const deleteRoleAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ roleId, confirm: confirmSchema }) }, async ({ roleId }, { session }) => {
-  await deleteRole(getDb(), session, roleId);
+export const deleteRoleAction = formAction({ auth: true, permission: "roles:manage", schema: z.object({ roleId, confirm: confirmSchema }) }, async ({ roleId }, { session, db }) => {
+  await deleteRole(db, session, roleId);
   await rotateOwnSession(session);
   revalidatePath("/admin/roles");
   redirect("/admin/roles?deleted=1");

@@ -1,21 +1,19 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage } from "@/components/admin/load";
+import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { RoleTree } from "@/components/admin/role-tree";
 import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { can, listRoles } from "@/lib/rbac";
+import { PERMISSIONS, can, listRoles } from "@/lib/rbac";
 import { RoleForm } from "./role-form";
 
 export const metadata: Metadata = { title: "Roles" };
 
 export default async function RolesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("roles:read");
+  const { session: ctx, db } = await requirePagePermission("roles:read");
   const params = await searchParams;
-  const roles = await loadForPage(() => listRoles(getDb(), ctx));
+  const roles = await loadForPage(() => listRoles(db, ctx));
   const ordered = inTreeOrder(roles);
   const defaultParent = roles.find((r) => r.key === "member") ?? ordered.at(-1);
 
@@ -42,6 +40,7 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
             initial={{ name: "", description: "", parentId: defaultParent?.id ?? "", permissions: [] }}
             parents={ordered.map((r) => ({ value: r.id, label: r.name }))}
             held={[...ctx.permissions]}
+            catalogue={PERMISSIONS}
           />
         </Can>
       </div>

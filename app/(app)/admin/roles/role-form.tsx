@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { PermissionCheckboxes } from "@/components/admin/permission-checkboxes";
+import { PermissionCheckboxes, type PermissionCatalogue } from "@/components/admin/permission-checkboxes";
 import { SelectField, type Option } from "@/components/admin/select-field";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { createRoleAction, updateRoleAction } from "./actions";
@@ -9,7 +9,7 @@ import { createRoleAction, updateRoleAction } from "./actions";
 export type RoleFormValues = { name: string; description: string; parentId: string; permissions: string[] };
 
 /** Create a custom role, or edit one (same fields, prefilled). Built-in roles keep their name. */
-export function RoleForm(props: { roleId?: string; builtIn?: boolean; initial: RoleFormValues; parents: Option[]; held: string[] }) {
+export function RoleForm(props: { roleId?: string; builtIn?: boolean; initial: RoleFormValues; parents: Option[]; held: string[]; catalogue: PermissionCatalogue }) {
   const [state, action] = useActionState(props.roleId ? updateRoleAction : createRoleAction, undefined);
   return (
     <form action={action} noValidate className="rounded-md border border-slate-200 bg-slate-50 p-4" aria-labelledby="role-form-title">
@@ -37,7 +37,7 @@ export function RoleForm(props: { roleId?: string; builtIn?: boolean; initial: R
         hint="The role above, and every role above that, also get this role's permissions."
         state={state}
       />
-      <PermissionCheckboxes held={props.held} initial={props.initial.permissions} state={state} />
+      <PermissionCheckboxes catalogue={props.catalogue} held={props.held} initial={props.initial.permissions} state={state} />
       <SubmitButton>{props.roleId ? "Save role" : "Create role"}</SubmitButton>
     </form>
   );

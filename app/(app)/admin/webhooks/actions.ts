@@ -2,12 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { WEBHOOK_KINDS } from "@/db/schema/alerts";
-import { createWebhook, deleteWebhook, sendTestWebhook, webhookInputSchema } from "@/lib/alerts/webhooks";
-import { formAction } from "@/lib/http/action";
+import { boundaryText, confirmSchema } from "@/lib/http";
+import { formAction } from "@/lib/gate";
+import { createWebhook, deleteWebhook, sendTestWebhook, webhookInputSchema, WEBHOOK_KINDS } from "@/lib/alerts";
 
 const webhookId = z.uuid({ error: "Unknown webhook." });
 
@@ -17,8 +14,8 @@ const createSchema = z
   .transform((f) => ({ url: f.url, kinds: WEBHOOK_KINDS.filter((k) => f[`kind.${k}`] === "on") }))
   .pipe(webhookInputSchema);
 
-export const createWebhookAction = formAction({ auth: true, permission: "security:manage", schema: createSchema }, async (input, { session, meta }) => {
-  const { secret } = await createWebhook(getDb(), session, input, meta);
+export const createWebhookAction = formAction({ auth: true, permission: "security:manage", schema: createSchema }, async (input, { session, meta, db }) => {
+  const { secret } = await createWebhook(db, session, input, meta);
   revalidatePath("/admin/webhooks");
   // The one time the secret leaves the server: the form shows it until the page is left.
   return { ok: true, message: "Webhook added. Copy its signing secret now: it is not shown again.", values: { signingSecret: secret } };
@@ -26,15 +23,15 @@ export const createWebhookAction = formAction({ auth: true, permission: "securit
 
 export const deleteWebhookAction = formAction(
   { auth: true, permission: "security:manage", schema: z.object({ webhookId, confirm: confirmSchema }) },
-  async ({ webhookId }, { session, meta }) => {
-    await deleteWebhook(getDb(), session, webhookId, meta);
+  async ({ webhookId }, { session, meta, db }) => {
+    await deleteWebhook(db, session, webhookId, meta);
     revalidatePath("/admin/webhooks");
     return { ok: true, message: "Webhook removed." };
   },
 );
 
-export const testWebhookAction = formAction({ auth: true, permission: "security:manage", schema: z.object({ webhookId }) }, async ({ webhookId }, { session }) => {
-  const d = await sendTestWebhook(getDb(), session, webhookId);
+export const testWebhookAction = formAction({ auth: true, permission: "security:manage", schema: z.object({ webhookId }) }, async ({ webhookId }, { session, db }) => {
+  const d = await sendTestWebhook(db, session, webhookId);
   revalidatePath("/admin/webhooks");
   return d.status === "delivered"
     ? { ok: true, message: `Test delivered (the receiver answered ${d.lastStatusCode}).` }

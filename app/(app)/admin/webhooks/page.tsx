@@ -3,17 +3,16 @@ import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
-import { getDb } from "@/db";
-import { listWebhooks } from "@/lib/alerts/webhooks";
-import { requirePagePermission } from "@/lib/auth";
+import { listWebhooks } from "@/lib/alerts";
+import { requirePagePermission } from "@/lib/gate";
 import { CreateWebhookForm, WebhookControls } from "./webhook-forms";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 /** Webhooks of the organization (security:manage; adding and removing one also wants a fresh second factor). */
 export default async function WebhooksPage() {
-  const ctx = await requirePagePermission("security:manage");
-  const hooks = await listWebhooks(getDb(), ctx);
+  const { session: ctx, db } = await requirePagePermission("security:manage");
+  const hooks = await listWebhooks(db, ctx);
   return (
     <section aria-labelledby="webhooks-title">
       <AdminNav ctx={ctx} current="alerts" />

@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireUuidParam } from "@/components/admin/load";
+import { requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
 import { getConnection } from "@/lib/banking";
-import { can } from "@/lib/rbac/authorize";
+import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, Notice, StatusAdvice, StatusBadge } from "../connection-parts";
 import { DisconnectForm, ReauthorizeForm, RefreshWhileSyncing, SyncNowForm } from "../connection-forms";
 
@@ -20,9 +18,9 @@ export default async function ConnectionPage({
   params: Promise<{ connectionId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const ctx = await requirePagePermission("bank_connections:read");
+  const { session: ctx, db } = await requirePagePermission("bank_connections:read");
   const id = requireUuidParam((await params).connectionId);
-  const connection = await getConnection(getDb(), ctx.organization.id, id);
+  const connection = await getConnection(db, ctx.organization.id, id);
   if (!connection) notFound();
   const manage = can(ctx, "bank_connections:manage");
   const notice = (await searchParams).notice;

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditResult } from "@/components/audit/audit-result";
-import { getDb } from "@/db";
-import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit/query";
-import { describeDevice, requirePageSession } from "@/lib/auth";
+import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit";
+import { describeDevice } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
 
 export const metadata: Metadata = { title: "Your activity" };
 
@@ -83,8 +83,8 @@ function DeviceTable({ devices }: { devices: DeviceSummary[] }) {
 }
 
 export default async function ActivityPage() {
-  const ctx = await requirePageSession();
-  const items = await listMyActivity(getDb(), ctx.user.id);
+  const { session: ctx, db } = await requirePageSession();
+  const items = await listMyActivity(db, ctx.user.id);
   const signIns = items.filter((i) => SIGN_IN_ACTIONS.has(i.action));
   const other = items.filter((i) => !SIGN_IN_ACTIONS.has(i.action));
   return (

@@ -1,9 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ROLE_PREFIX, withCheckedList } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
+import { ROLE_PREFIX, withCheckedList } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { mfaPolicyInputSchema, saveMfaPolicy } from "@/lib/mfa";
 
 const DESCRIBED = { off: "Two-step verification is optional.", all: "Two-step verification is now required for everyone.", roles: "Two-step verification is now required for the chosen roles." };
@@ -14,9 +13,9 @@ export const saveMfaPolicyAction = formAction(
     permission: "security:manage",
     schema: withCheckedList(mfaPolicyInputSchema, ["policy", "graceDays"], { key: "roleIds", prefix: ROLE_PREFIX }),
   },
-  async (input, { session, meta }) => {
+  async (input, { session, meta, db }) => {
     // Step-up, tenant and role checks live in saveMfaPolicy, for every caller.
-    const saved = await saveMfaPolicy(getDb(), session, input, meta);
+    const saved = await saveMfaPolicy(db, session, input, meta);
     revalidatePath("/settings/mfa-policy");
     revalidatePath("/admin/members");
     return { ok: true, message: `The policy was saved. ${DESCRIBED[saved.policy]}` };

@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { describeFactors, getMfaPolicy, memberMfaStatus, type MemberMfaStatus } from "@/lib/mfa";
 import { loadRoleTree } from "@/lib/rbac";
 import { MfaPolicyForm } from "./policy-form";
@@ -29,8 +28,7 @@ function Deadline({ m }: { m: MemberMfaStatus }) {
 
 /** The organization's two-step verification policy and where every member stands (owners only). */
 export default async function MfaPolicyPage() {
-  const ctx = await requirePagePermission("security:manage");
-  const db = getDb();
+  const { session: ctx, db } = await requirePagePermission("security:manage");
   const organizationId = ctx.organization.id;
   const [policy, tree, members] = await Promise.all([getMfaPolicy(db, organizationId), loadRoleTree(db, organizationId), memberMfaStatus(db, organizationId)]);
   const enrolled = members.filter((m) => m.enrolled).length;

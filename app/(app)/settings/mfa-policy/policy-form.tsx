@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { ROLE_PREFIX } from "@/components/admin/form-schemas";
+import { ROLE_PREFIX } from "@/lib/http/client";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { saveMfaPolicyAction } from "./actions";
 

@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePageSession } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
 import { listMyOrganizations } from "@/lib/orgs";
 import { CreateOrgForm } from "./create-org-form";
 
 export const metadata: Metadata = { title: "Organizations" };
 
 export default async function OrganizationsPage() {
-  const ctx = await requirePageSession();
-  const orgs = await listMyOrganizations(getDb(), ctx.user.id);
+  const { session: ctx, db } = await requirePageSession();
+  const orgs = await listMyOrganizations(db, ctx.user.id);
   return (
     <section aria-labelledby="orgs-title">
       <h1 id="orgs-title" className="mb-4 text-2xl font-semibold">Your organizations</h1>

@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
-import { RecoveryCodesSection } from "@/components/mfa/recovery-codes-section";
-import { SecurityKeysSection } from "@/components/mfa/security-keys-section";
-import { TotpSection } from "@/components/mfa/totp-section";
+import { RecoveryCodesSection } from "./recovery-codes-section";
+import { SecurityKeysSection } from "./security-keys-section";
+import { TotpSection } from "./totp-section";
+import { ChangePasswordForm } from "./change-password-form";
 import { UtcTime } from "@/components/admin/utc-time";
-import { requirePageSession } from "@/lib/auth";
+import { requirePageSession } from "@/lib/gate";
+import { listWebauthnCredentials, recoveryCodesLeft, totpStatus } from "@/lib/mfa";
 
 export const metadata: Metadata = { title: "Security" };
 
 /** The MFA enrolment page: the one page a member whose organization's MFA deadline passed can still reach. */
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ enrol?: string }> }) {
-  const ctx = await requirePageSession({ allowMustEnrol: true });
+  const { session: ctx, db } = await requirePageSession({ allowMustEnrol: true });
+  const [totp, keys, codesLeft] = await Promise.all([totpStatus(db, ctx.user), listWebauthnCredentials(db, ctx.user.id), recoveryCodesLeft(db, ctx.user.id)]);
   const { enrol } = await searchParams;
   return (
     <section aria-labelledby="security-title" className="max-w-3xl">
@@ -31,9 +34,15 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           That action needs two-step verification. Set up a second factor below, then try again.
         </p>
       ) : null}
-      <TotpSection ctx={ctx} />
-      <SecurityKeysSection ctx={ctx} />
-      <RecoveryCodesSection ctx={ctx} />
+      <TotpSection status={totp} />
+      <SecurityKeysSection keys={keys} />
+      <RecoveryCodesSection left={codesLeft} enrolled={ctx.mfa.enrolled} />
+      <section aria-labelledby="password-title" className="mb-8 rounded-lg border border-slate-200 bg-white p-6">
+        <h2 id="password-title" className="mb-3 text-lg font-semibold">
+          Password
+        </h2>
+        <ChangePasswordForm />
+      </section>
     </section>
   );
 }

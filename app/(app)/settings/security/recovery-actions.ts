@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
+import { confirmSchema } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { mfaEventContext, regenerateRecoveryCodes, requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
 import type { RecoveryCodesState } from "@/components/mfa/recovery-codes-state";
@@ -16,10 +15,10 @@ import type { RecoveryCodesState } from "@/components/mfa/recovery-codes-state";
  * genuine user nothing right after sign-in or enrolment, which both count as a fresh verification.
  * A user without any factor is told to enrol first (requireRecentMfa's enrolment answer).
  */
-export const regenerateRecoveryCodesAction = formAction({ auth: true, schema: z.object({ confirm: confirmSchema }) }, async (_input, { session, meta }) => {
+export const regenerateRecoveryCodesAction = formAction({ auth: true, schema: z.object({ confirm: confirmSchema }) }, async (_input, { session, meta, db }) => {
   requireRecentMfa(session);
   await enforce("mfa-enrol-user", session.user.id);
-  const codes = await regenerateRecoveryCodes(getDb(), mfaEventContext(session, meta));
+  const codes = await regenerateRecoveryCodes(db, mfaEventContext(session, meta));
   revalidatePath("/settings/security");
   const state: RecoveryCodesState = { ok: true, message: "Your new recovery codes are ready. The old ones no longer work.", recoveryCodes: codes };
   return state;

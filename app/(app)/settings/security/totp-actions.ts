@@ -2,11 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
-import { getDb } from "@/db";
+import { boundaryText, confirmSchema } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { setSessionCookie } from "@/lib/auth";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
 import {
   cancelTotpEnrolment,
   completeStepUp,
@@ -27,10 +25,10 @@ const PAGE = "/settings/security";
  * passed (allowMustEnrol). A user who already has a factor must step up first (ASVS V7.5.1): a
  * stolen session must not be able to add the attacker's own authenticator.
  */
-export const startTotpSetupAction = formAction({ auth: true, allowMustEnrol: true, schema: z.object({}) }, async (_input, { session }) => {
+export const startTotpSetupAction = formAction({ auth: true, allowMustEnrol: true, schema: z.object({}) }, async (_input, { session, db }) => {
   await enforce("mfa-enrol-user", session.user.id);
   if (session.mfa.enrolled) requireRecentMfa(session);
-  await startTotpEnrolment(getDb(), session.user.id);
+  await startTotpEnrolment(db, session.user.id);
   revalidatePath(PAGE);
   return { ok: true };
 });
@@ -38,9 +36,9 @@ export const startTotpSetupAction = formAction({ auth: true, allowMustEnrol: tru
 /** "Turn on": the first valid code confirms the app; the user may get their recovery codes here, once. */
 export const confirmTotpSetupAction = formAction(
   { auth: true, allowMustEnrol: true, schema: z.object({ code: boundaryText().trim().min(1, "Enter the 6-digit code from your app.").max(20) }) },
-  async ({ code }, { session, meta }) => {
+  async ({ code }, { session, meta, db }) => {
     await enforce("mfa-enrol-user", session.user.id);
-    const result = await confirmTotpEnrolment(getDb(), mfaEventContext(session, meta), code);
+    const result = await confirmTotpEnrolment(db, mfaEventContext(session, meta), code);
     if (!result.ok) {
       return result.reason === "not_started"
         ? { ok: false, message: "Start setting up your authenticator app again." }
@@ -55,16 +53,16 @@ export const confirmTotpSetupAction = formAction(
   },
 );
 
-export const cancelTotpSetupAction = formAction({ auth: true, allowMustEnrol: true, schema: z.object({}) }, async (_input, { session }) => {
-  await cancelTotpEnrolment(getDb(), session.user.id);
+export const cancelTotpSetupAction = formAction({ auth: true, allowMustEnrol: true, schema: z.object({}) }, async (_input, { session, db }) => {
+  await cancelTotpEnrolment(db, session.user.id);
   revalidatePath(PAGE);
   return { ok: true };
 });
 
 /** Removing a factor is sensitive (step-up), and refused when the organization requires MFA and it is the last one. */
-export const removeTotpAction = formAction({ auth: true, schema: z.object({ confirm: confirmSchema }) }, async (_input, { session, meta }) => {
+export const removeTotpAction = formAction({ auth: true, schema: z.object({ confirm: confirmSchema }) }, async (_input, { session, meta, db }) => {
   requireRecentMfa(session);
-  const removed = await removeTotp(getDb(), mfaEventContext(session, meta), { mfaRequired: session.mfa.required });
+  const removed = await removeTotp(db, mfaEventContext(session, meta), { mfaRequired: session.mfa.required });
   revalidatePath(PAGE);
   return removed ? { ok: true, message: "The authenticator app was removed." } : { ok: false, message: "There is no authenticator app to remove." };
 });

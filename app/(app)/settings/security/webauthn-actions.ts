@@ -2,18 +2,17 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { formAction } from "@/lib/http/action";
+import { confirmSchema } from "@/lib/http";
+import { formAction } from "@/lib/gate";
 import { credentialNameSchema, removeWebauthnCredential, renameWebauthnCredential } from "@/lib/mfa";
 
 const credentialId = z.uuid({ error: "Unknown key." });
 
 export const renameWebauthnCredentialAction = formAction(
   { auth: true, schema: z.object({ credentialId, name: credentialNameSchema }) },
-  async ({ credentialId, name }, { session }) => {
+  async ({ credentialId, name }, { session, db }) => {
     // Scoped to the signed-in user inside: another user's key id matches nothing.
-    await renameWebauthnCredential(getDb(), session.user.id, credentialId, name);
+    await renameWebauthnCredential(db, session.user.id, credentialId, name);
     revalidatePath("/settings/security");
     return { ok: true, message: `The key is now called "${name}".` };
   },
@@ -22,8 +21,8 @@ export const renameWebauthnCredentialAction = formAction(
 /** Needs a fresh second factor (step-up) and keeps the last factor while the organization requires MFA. */
 export const removeWebauthnCredentialAction = formAction(
   { auth: true, schema: z.object({ credentialId, confirm: confirmSchema }) },
-  async ({ credentialId }, { session, meta }) => {
-    const { name } = await removeWebauthnCredential(getDb(), session, credentialId, meta);
+  async ({ credentialId }, { session, meta, db }) => {
+    const { name } = await removeWebauthnCredential(db, session, credentialId, meta);
     revalidatePath("/settings/security");
     return { ok: true, message: `"${name}" was removed. It can no longer be used to sign in to ChargeKeep.` };
   },

@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { requirePagePermission } from "@/lib/gate";
 import { listSshKeys } from "@/lib/sftp";
 import { AddKeyForm, KeyList } from "./ssh-key-forms";
 
 export const metadata: Metadata = { title: "SSH keys" };
 
 export default async function SshKeysPage() {
-  const ctx = await requirePagePermission("transfers:use");
-  const keys = await listSshKeys(getDb(), ctx);
+  const { session: ctx, db } = await requirePagePermission("transfers:use");
+  const keys = await listSshKeys(db, ctx);
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return (
     <section aria-labelledby="ssh-keys-title">

@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { getDb } from "@/db";
-import { auditRequestFields, recordAudit } from "@/lib/audit";
-import { AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType } from "@/lib/audit/export";
-import { auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit/query";
+import { recordAudit, auditRequestFields, AUDIT_EXPORT_FORMATS, auditExportStream, exportContentType, auditFilterShape, datesInOrder, DATES_MESSAGE } from "@/lib/audit";
 import { now } from "@/lib/clock";
-import { route } from "@/lib/http";
-import { parseOrThrow } from "@/lib/http/zod-errors";
+import { parseOrThrow } from "@/lib/http";
+import { route } from "@/lib/gate";
 import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 
 export const dynamic = "force-dynamic";
@@ -19,9 +16,8 @@ const exportQuerySchema = z
  * A sensitive read: audit:export, then a second factor from the last few minutes, then the export
  * is itself recorded (with its filters) before the first byte leaves, then the file streams.
  */
-export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta }) => {
+export const GET = route({ auth: true, permission: "audit:export" }, async ({ req, session, meta, db }) => {
   const { format, ...filters } = parseOrThrow(exportQuerySchema, Object.fromEntries(new URL(req.url).searchParams));
-  const db = getDb();
   const event = {
     organizationId: session.organization.id,
     actorUserId: session.user.id,

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
-import { getDb } from "@/db";
-import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
+import { boundaryText } from "@/lib/http";
+import { route } from "@/lib/gate";
+import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
 import { completeMfaSignIn, verifySecondFactorCode } from "@/lib/mfa";
 
 const bodySchema = z
@@ -18,9 +17,9 @@ const bodySchema = z
  * from the authenticator app or a recovery code, with the MFA-pending cookie. On success the
  * session cookie replaces the pending one; the same rate limits and answers as the form.
  */
-export const POST = route({ auth: "mfa_pending", body: bodySchema, maxBodyBytes: 1024 }, async ({ session, meta, body }) => {
+export const POST = route({ auth: "mfa_pending", body: bodySchema, maxBodyBytes: 1024 }, async ({ session, meta, body, db }) => {
   await verifySecondFactorCode(
-    getDb(),
+    db,
     session,
     meta,
     body.code !== undefined ? { method: "totp", code: body.code } : { method: "recovery_code", code: body.recoveryCode ?? "" },

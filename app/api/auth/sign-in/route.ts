@@ -1,14 +1,11 @@
-import { getDb } from "@/db";
-import { resendVerification, sessionTokenFromRequest, signIn, signInSchema } from "@/lib/auth";
+import { signInSchema, signIn, sessionTokenFromRequest, resendVerification, serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { serializeClearedMfaPendingCookie, serializeMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { errorResponse, route } from "@/lib/http";
+import { errorResponse, route } from "@/lib/gate";
 
 const STATUS: Partial<Record<string, number>> = { invalid_credentials: 401 };
 
 /** JSON sign-in for API clients; same rules and answers as the sign-in form. */
-export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta }) => {
-  const db = getDb();
+export const POST = route({ auth: false, body: signInSchema, maxBodyBytes: 4 * 1024 }, async ({ req, body, meta, db }) => {
   const result = await signIn(db, { ...body, ...meta, previousToken: sessionTokenFromRequest(req) });
   if (!result.ok) {
     if (result.code === "email_unverified") await resendVerification(db, result.userId, result.email);

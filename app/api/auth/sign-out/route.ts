@@ -1,12 +1,9 @@
-import { getDb } from "@/db";
-import { revokeSession } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
-import { serializeClearedSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
+import { revokeSession, recordAccountEvent, serializeClearedSessionCookie } from "@/lib/auth";
+import { route } from "@/lib/gate";
 
-export const POST = route({ auth: true, allowMustEnrol: true }, async ({ session, meta }) => {
-  await revokeSession(getDb(), session.user.id, session.session.id);
-  await recordAccountEvent(getDb(), { action: "auth.sign_out", userId: session.user.id, organizationId: session.organization.id }, meta);
+export const POST = route({ auth: true, allowMustEnrol: true }, async ({ session, meta, db }) => {
+  await revokeSession(db, session.user.id, session.session.id);
+  await recordAccountEvent(db, { action: "auth.sign_out", userId: session.user.id, organizationId: session.organization.id }, meta);
   const response = new Response(null, { status: 204 });
   response.headers.append("set-cookie", serializeClearedSessionCookie());
   return response;

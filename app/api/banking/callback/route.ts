@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
-import { getDb } from "@/db";
+import { boundaryText, loggableError, parseOrThrow } from "@/lib/http";
+import { route } from "@/lib/gate";
 import { completeConnection } from "@/lib/banking";
 import { env } from "@/lib/env";
-import { route } from "@/lib/http";
-import { loggableError } from "@/lib/http/log";
-import { parseOrThrow } from "@/lib/http/zod-errors";
 import { requestSync } from "@/lib/sync";
 
 export const dynamic = "force-dynamic";
@@ -31,10 +28,10 @@ function back(path: string): Response {
  * GET /api/banking/callback: where the bank sends the browser back. Needs the session that started
  * the attempt (bank_connections:manage); lib/banking does every check and audits every refusal.
  */
-export const GET = route({ auth: true, permission: "bank_connections:manage" }, async ({ req, session, meta }) => {
+export const GET = route({ auth: true, permission: "bank_connections:manage" }, async ({ req, session, meta, db }) => {
   const url = new URL(req.url);
   parseOrThrow(callbackQuerySchema, Object.fromEntries(url.searchParams));
-  const outcome = await completeConnection(getDb(), session, url, meta);
+  const outcome = await completeConnection(db, session, url, meta);
   if (!outcome.ok) return back(`/connections?notice=${outcome.notice}`);
   try {
     requestSync(outcome.connectionId, outcome.reauthorized ? "manual" : "initial");

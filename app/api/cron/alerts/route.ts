@@ -1,17 +1,16 @@
-import { getDb } from "@/db";
-import { deliverDueWebhooks, queueAuditStream } from "@/lib/alerts";
+import { enqueueDelivery } from "@/lib/alerts";
 import { constantTimeEqual } from "@/lib/crypto";
 import { AppError, forbidden } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 
 /**
- * The alert delivery worker for schedulers (cron, a platform's scheduled function): queues the
- * SIEM batches, then sends every due webhook. Public to the session layer but guarded by its own
- * credential: `Authorization: Bearer <CRON_SECRET>` (at least 32 characters). Without CRON_SECRET
- * set, the endpoint does not exist (the in-process worker does the job). Safe to call often and
- * concurrently: deliveries are claimed with a lease.
+ * The alert delivery schedule for external schedulers (Vercel Cron, Heroku Scheduler): enqueues the
+ * webhook and SIEM delivery job for the workers (pg-boss) and answers 202 with its id (null when one
+ * was enqueued within the last two seconds: that one does the work). Public to the session layer but
+ * guarded by its own credential: `Authorization: Bearer <CRON_SECRET>` (at least 32 characters);
+ * without it the endpoint does not exist.
  */
 const run = route({ auth: false }, async ({ req }) => {
   const secret = process.env.CRON_SECRET ?? "";
@@ -19,9 +18,8 @@ const run = route({ auth: false }, async ({ req }) => {
   const given = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
   // 403 rather than 401: there is no session to sign in to here, only the scheduler's secret.
   if (!given || !constantTimeEqual(given, secret)) throw forbidden("Send the CRON_SECRET as a bearer token.");
-  const queued = await queueAuditStream(getDb());
-  const delivered = await deliverDueWebhooks(getDb());
-  return Response.json({ auditBatchesQueued: queued, ...delivered }, { headers: { "cache-control": "no-store" } });
+  const id = await enqueueDelivery({ key: "cron" });
+  return Response.json({ job: id ? { id, state: "created" } : null }, { status: 202, headers: { "cache-control": "no-store" } });
 });
 
 export const GET = run;

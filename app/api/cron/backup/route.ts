@@ -1,51 +1,32 @@
-import { getDb, getDbHandle } from "@/db";
-import { runScheduledBackup, sourceOf } from "@/lib/backup";
+import { triggerBackup } from "@/lib/backup";
 import { constantTimeEqual } from "@/lib/crypto";
 import { AppError, forbidden } from "@/lib/errors";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
-/** A backup, its verifying restore and pruning take minutes on a large database. */
-export const maxDuration = 800;
-
-/** One run per process at a time: a second call while one runs gets 409, not a second dump. */
-const RUNNING = Symbol.for("chargekeep.backup.cron.running");
-type Holder = { [RUNNING]?: boolean };
 
 /**
- * The scheduled backup for Vercel Cron / Heroku Scheduler: backup to every target, verify it by
- * restoring into a scratch database, prune by the retention policy, then read back and check every
- * copy at every target. Guarded like
- * /api/cron/alerts: `Authorization: Bearer <CRON_SECRET>` compared in constant time; without a
- * (long enough) CRON_SECRET the endpoint does not exist. Every step is recorded in backup_runs and
- * the audit log; the answer names the backup and each step's status, never a key or a path secret.
+ * The scheduled backup for Vercel Cron / Heroku Scheduler. It enqueues one backup job (backup to
+ * every target, verify by restoring into a scratch database, prune, read back every copy) for the
+ * workers and answers at once: 202 with the job's id. While a backup waits or runs, on any instance,
+ * the answer is 409 with that job's id, so a scheduler retry or a second instance's cron never starts
+ * a second one. Guarded like /api/cron/alerts: `Authorization: Bearer <CRON_SECRET>` compared in
+ * constant time; without a (long enough) CRON_SECRET the endpoint does not exist.
  */
 const run = route({ auth: false }, async ({ req }) => {
   const secret = process.env.CRON_SECRET ?? "";
   if (secret.length < 32) throw new AppError("not_found", 404, "Not found.");
   const given = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
   if (!given || !constantTimeEqual(given, secret)) throw forbidden("Send the CRON_SECRET as a bearer token.");
-  const holder = globalThis as Holder;
-  if (holder[RUNNING]) throw new AppError("backup_running", 409, "A backup is already running.");
-  holder[RUNNING] = true;
-  try {
-    const result = await runScheduledBackup(getDb(), sourceOf(getDbHandle()), "cron");
+  const outcome = await triggerBackup("cron");
+  const headers = { "cache-control": "no-store" };
+  if (!outcome.queued) {
     return Response.json(
-      {
-        backup: { name: result.backup.name, status: result.backup.status, targets: result.backup.targets.map((t) => ({ location: t.location, ok: t.ok })) },
-        verify: result.verify ? { status: result.verify.status, tables: result.verify.tables, rows: result.verify.rows } : null,
-        prune: result.prune ? { run: result.prune.runId, deleted: result.prune.deleted.length, kept: result.prune.kept.length } : result.pruneError ? { error: "failed" } : null,
-        copies: result.copies
-          ? { run: result.copies.runId, status: result.copies.status, verified: result.copies.copies.filter((c) => c.state === "verified").length, failed: result.copies.copies.filter((c) => c.state === "failed").length }
-          : result.copiesError
-            ? { error: "failed" }
-            : null,
-      },
-      { status: result.backup.status === "failed" ? 500 : 200, headers: { "cache-control": "no-store" } },
+      { error: { code: "backup_running", message: "A backup is already waiting or running; this request did not start another." }, job: { id: outcome.jobId, state: outcome.state } },
+      { status: 409, headers },
     );
-  } finally {
-    holder[RUNNING] = false;
   }
+  return Response.json({ job: { id: outcome.jobId, state: "created" } }, { status: 202, headers });
 });
 
 export const GET = run;

@@ -1,8 +1,7 @@
 import { Readable } from "node:stream";
-import { getDb } from "@/db";
 import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
-import { route } from "@/lib/http";
+import { route } from "@/lib/gate";
 import { assertExportAllowed, attachmentResponse } from "@/lib/exports";
 import { assertFilterScope, parseReportFiltersOrThrow, transactionsCsv } from "@/lib/reports";
 
@@ -15,9 +14,8 @@ export const dynamic = "force-dynamic";
  * recorded too), the per-user export limit, then the export is recorded with its filters before
  * the first byte leaves, and the file streams one batch at a time.
  */
-export const GET = route({ auth: true, permission: "reports:export" }, async ({ req, session, meta }) => {
+export const GET = route({ auth: true, permission: "reports:export" }, async ({ req, session, meta, db }) => {
   const filters = parseReportFiltersOrThrow(new URL(req.url).searchParams);
-  const db = getDb();
   const organizationId = session.organization.id;
   await assertFilterScope(db, organizationId, filters);
   const event = {

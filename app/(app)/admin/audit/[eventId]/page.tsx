@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { describeDevice } from "@/lib/auth";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditResult } from "@/components/audit/audit-result";
 import { AuditTarget } from "@/components/audit/audit-target";
-import { getDb } from "@/db";
-import { getAuditEvent } from "@/lib/audit/query";
-import { requirePagePermission } from "@/lib/auth";
-import { describeDevice } from "@/lib/auth/device";
+import { getAuditEvent } from "@/lib/audit";
 
 export const metadata: Metadata = { title: "Audit event" };
 
@@ -24,10 +22,10 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 const none = <span className="text-slate-500">—</span>;
 
 export default async function AuditEventPage({ params }: { params: Promise<{ eventId: string }> }) {
-  const ctx = await requirePagePermission("audit:read");
+  const { session: ctx, db } = await requirePagePermission("audit:read");
   const eventId = requireUuidParam((await params).eventId);
   // Another organization's event reads as not found, like an id that never existed.
-  const e = await loadForPage(() => getAuditEvent(getDb(), ctx, eventId));
+  const e = await loadForPage(() => getAuditEvent(db, ctx, eventId));
 
   return (
     <section aria-labelledby="event-title">
@@ -88,15 +86,17 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
             none
           )}
         </Row>
-        <Row label="Previous hash">
+        <Row label="Previous chain value">
           <code className="font-mono text-xs">{e.prevHash}</code>
         </Row>
-        <Row label="Hash">
+        <Row label="Chain value (MAC)">
           <code className="font-mono text-xs">{e.hash}</code>
         </Row>
       </dl>
       <p className="mt-4 max-w-3xl text-xs text-slate-600">
-        Each event&apos;s hash covers its contents and the previous event&apos;s hash, so changing or removing any event breaks every hash after it.
+        Each event&apos;s chain value is a keyed MAC over its contents and the previous event&apos;s value, under an audit key that never
+        sits in the database, and every chain&apos;s head is signed and copied outside the database each minute it moves: changing,
+        removing or rolling back events is detected by <code>npm run audit:verify</code>, even by someone who can write the database.
       </p>
     </section>
   );

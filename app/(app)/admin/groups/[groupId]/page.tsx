@@ -2,14 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
 import { Can } from "@/components/can";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { can, listGroups, listRoles } from "@/lib/rbac";
-import { listMemberOptions } from "@/lib/rbac/member-options";
+import { listRoles, listGroups, can, listMemberOptions } from "@/lib/rbac";
 import { GroupForm } from "../group-form";
 import { AddGroupMemberForm, DeleteGroupForm, GroupMembers } from "./group-controls";
 
@@ -23,17 +20,17 @@ const NOTES: Record<string, string> = {
 };
 
 export default async function GroupPage(props: { params: Promise<{ groupId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("roles:read");
+  const { session: ctx, db } = await requirePagePermission("roles:read");
   const groupId = requireUuidParam((await props.params).groupId);
   const search = await props.searchParams;
-  const loaded = await loadForPage(async () => ({ groups: await listGroups(getDb(), ctx), roles: await listRoles(getDb(), ctx) }));
+  const loaded = await loadForPage(async () => ({ groups: await listGroups(db, ctx), roles: await listRoles(db, ctx) }));
   const group = loaded.groups.find((g) => g.id === groupId);
   if (!group) notFound();
   const roles = inTreeOrder(loaded.roles);
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
   const canAssign = can(ctx, "roles:assign");
   const inGroup = new Set(group.members.map((m) => m.userId));
-  const candidates = canAssign ? (await listMemberOptions(getDb(), ctx)).filter((m) => !inGroup.has(m.userId)) : [];
+  const candidates = canAssign ? (await listMemberOptions(db, ctx)).filter((m) => !inGroup.has(m.userId)) : [];
   const note = Object.keys(NOTES).find((k) => search[k]);
 
   return (

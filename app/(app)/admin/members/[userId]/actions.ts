@@ -3,11 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { confirmSchema } from "@/components/admin/form-schemas";
-import { getDb } from "@/db";
-import { formAction } from "@/lib/http/action";
-import { rotateOwnSession } from "@/lib/rbac/own-session";
-import { changeMemberRole, forcePasswordReset, reactivateMember, removeMember, revokeMemberSessions, suspendMember } from "@/lib/rbac";
+import { confirmSchema } from "@/lib/http";
+import { formAction } from "@/lib/gate";
+import { suspendMember, revokeMemberSessions, removeMember, reactivateMember, forcePasswordReset, changeMemberRole, rotateOwnSession } from "@/lib/rbac";
 
 const memberId = z.uuid({ error: "Unknown member." });
 const confirmed = z.object({ userId: memberId, confirm: confirmSchema });
@@ -19,8 +17,8 @@ function refresh(userId: string) {
 
 export const changeMemberRoleAction = formAction(
   { auth: true, permission: "roles:assign", schema: z.object({ userId: memberId, roleId: z.uuid({ error: "Choose a role." }) }) },
-  async ({ userId, roleId }, { session }) => {
-    await changeMemberRole(getDb(), session, userId, roleId);
+  async ({ userId, roleId }, { session, db }) => {
+    await changeMemberRole(db, session, userId, roleId);
     // Changing your own role marks your own session for a new id: give it here, where cookies can be set.
     if (userId === session.user.id) await rotateOwnSession(session);
     refresh(userId);
@@ -28,32 +26,32 @@ export const changeMemberRoleAction = formAction(
   },
 );
 
-export const suspendMemberAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session }) => {
-  await suspendMember(getDb(), session, userId);
+export const suspendMemberAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session, db }) => {
+  await suspendMember(db, session, userId);
   refresh(userId);
   return { ok: true, message: "The member is suspended and was signed out everywhere." };
 });
 
-export const reactivateMemberAction = formAction({ auth: true, permission: "members:manage", schema: z.object({ userId: memberId }) }, async ({ userId }, { session }) => {
-  await reactivateMember(getDb(), session, userId);
+export const reactivateMemberAction = formAction({ auth: true, permission: "members:manage", schema: z.object({ userId: memberId }) }, async ({ userId }, { session, db }) => {
+  await reactivateMember(db, session, userId);
   refresh(userId);
   return { ok: true, message: "The member is active again and can sign in." };
 });
 
-export const revokeMemberSessionsAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session }) => {
-  await revokeMemberSessions(getDb(), session, userId);
+export const revokeMemberSessionsAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session, db }) => {
+  await revokeMemberSessions(db, session, userId);
   refresh(userId);
   return { ok: true, message: "The member was signed out on every device." };
 });
 
-export const forcePasswordResetAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session }) => {
-  await forcePasswordReset(getDb(), session, userId);
+export const forcePasswordResetAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session, db }) => {
+  await forcePasswordReset(db, session, userId);
   refresh(userId);
   return { ok: true, message: "The member's password no longer works; we e-mailed them a link to choose a new one." };
 });
 
-export const removeMemberAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session }) => {
-  await removeMember(getDb(), session, userId);
+export const removeMemberAction = formAction({ auth: true, permission: "members:manage", schema: confirmed }, async ({ userId }, { session, db }) => {
+  await removeMember(db, session, userId);
   revalidatePath("/admin/members");
   redirect("/admin/members?removed=1");
 });

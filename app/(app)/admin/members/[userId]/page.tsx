@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { grantableRoles, inTreeOrder } from "@/components/admin/role-order";
 import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
+import { memberDefenseState } from "@/lib/defense";
 import { memberMfaStatus } from "@/lib/mfa";
-import { explainMemberPermissions, loadRoleTree } from "@/lib/rbac";
-import { isAtOrAbove } from "@/lib/rbac/role-tree";
+import { loadRoleTree, explainMemberPermissions, isAtOrAbove } from "@/lib/rbac";
 import { ChangeRoleForm, ManageMemberForms } from "./member-controls";
 import { UnlockAccountPanel } from "./unlock-account";
 
@@ -20,19 +18,21 @@ function describeSource(s: { via: string; grantedBy: string }) {
 }
 
 export default async function MemberPage({ params }: { params: Promise<{ userId: string }> }) {
-  const ctx = await requirePagePermission("members:read");
+  const { session: ctx, db } = await requirePagePermission("members:read");
   const userId = requireUuidParam((await params).userId);
-  const { member, permissions } = await loadForPage(() => explainMemberPermissions(getDb(), ctx, userId));
+  const { member, permissions } = await loadForPage(() => explainMemberPermissions(db, ctx, userId));
 
   // The viewer already may read the member list with its role names; the tree is only for display.
-  const tree = await loadRoleTree(getDb(), ctx.organization.id);
+  const tree = await loadRoleTree(db, ctx.organization.id);
   const roleName = tree.find((r) => r.id === member.roleId)?.name ?? "unknown role";
-  const [mfa] = await memberMfaStatus(getDb(), ctx.organization.id, { userIds: [member.userId] });
+  const [mfa] = await memberMfaStatus(db, ctx.organization.id, { userIds: [member.userId] });
   const isSelf = member.userId === ctx.user.id;
   // Offer only roles the server would accept: at or below the editor's own, and nothing they do not hold.
   const grantable = new Set(grantableRoles(tree, ctx).map((r) => r.id));
   const assignable = inTreeOrder(tree).filter((r) => r.id === member.roleId || grantable.has(r.id));
   const canEditMember = isAtOrAbove(tree, ctx.organization.roleId, member.roleId);
+  // Loaded only where the panel shows (the same conditions as the <Can> below).
+  const defense = canEditMember && !isSelf && ctx.permissions.has("members:manage") ? await memberDefenseState(db, ctx, member.userId) : null;
 
   return (
     <section aria-labelledby="member-title">
@@ -72,7 +72,7 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
           ) : null}
           {canEditMember && !isSelf ? (
             <Can permission="members:manage" ctx={ctx}>
-              <UnlockAccountPanel ctx={ctx} userId={member.userId} name={member.name} />
+              <UnlockAccountPanel state={defense} userId={member.userId} name={member.name} />
               <ManageMemberForms userId={member.userId} name={member.name} organizationName={ctx.organization.name} suspended={member.status !== "active"} />
             </Can>
           ) : null}

@@ -1,12 +1,10 @@
 import { UnlockButton } from "@/app/(app)/admin/defense/unlock-button";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import type { SessionContext } from "@/lib/auth";
-import { memberDefenseState } from "@/lib/defense/admin";
+import type { DefendedAccount } from "@/lib/defense";
 
 /** Shown on the member page when the member's sign-in is locked or suspended after failed attempts (lib/defense). */
-export async function UnlockAccountPanel({ ctx, userId, name }: { ctx: SessionContext; userId: string; name: string }) {
-  const state = await memberDefenseState(getDb(), ctx, userId);
+/** `state`: the member's lock-out state (lib/defense memberDefenseState), loaded by the page. */
+export function UnlockAccountPanel({ state, userId, name }: { state: DefendedAccount | null; userId: string; name: string }) {
   if (!state) return null;
   return (
     <section className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-4" aria-labelledby="unlock-title">

@@ -2,23 +2,20 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
-import { getDb } from "@/db";
-import { requirePagePermission } from "@/lib/auth";
-import { can, listRoles, PERMISSIONS } from "@/lib/rbac";
-import { descendantsOf, isAtOrAbove } from "@/lib/rbac/role-tree";
+import { PERMISSIONS, listRoles, can, descendantsOf, isAtOrAbove } from "@/lib/rbac";
 import { RoleForm } from "../role-form";
 import { DeleteRoleForm } from "./delete-role-form";
 
 export const metadata: Metadata = { title: "Role" };
 
 export default async function RolePage(props: { params: Promise<{ roleId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requirePagePermission("roles:read");
+  const { session: ctx, db } = await requirePagePermission("roles:read");
   const roleId = requireUuidParam((await props.params).roleId);
   const search = await props.searchParams;
-  const roles = await loadForPage(() => listRoles(getDb(), ctx));
+  const roles = await loadForPage(() => listRoles(db, ctx));
   const role = roles.find((r) => r.id === roleId);
   if (!role) notFound();
 
@@ -89,6 +86,7 @@ export default async function RolePage(props: { params: Promise<{ roleId: string
               initial={{ name: role.name, description: role.description, parentId: role.parentId ?? "", permissions: [...role.grants] }}
               parents={parents.map((r) => ({ value: r.id, label: r.name }))}
               held={[...ctx.permissions]}
+              catalogue={PERMISSIONS}
             />
             {role.builtIn ? null : <DeleteRoleForm roleId={role.id} name={role.name} />}
           </div>

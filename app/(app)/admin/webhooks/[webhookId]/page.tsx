@@ -1,18 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { loadForPage, requireUuidParam } from "@/components/admin/load";
+import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
-import { getDb } from "@/db";
-import { getWebhookWithHistory } from "@/lib/alerts/webhooks";
-import { requirePagePermission } from "@/lib/auth";
+import { getWebhookWithHistory } from "@/lib/alerts";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
 export default async function WebhookHistoryPage({ params }: { params: Promise<{ webhookId: string }> }) {
-  const ctx = await requirePagePermission("security:manage");
+  const { session: ctx, db } = await requirePagePermission("security:manage");
   const id = requireUuidParam((await params).webhookId);
-  const { webhook, history } = await loadForPage(() => getWebhookWithHistory(getDb(), ctx, id));
+  const { webhook, history } = await loadForPage(() => getWebhookWithHistory(db, ctx, id));
   return (
     <section aria-labelledby="history-title">
       <AdminNav ctx={ctx} current="alerts" />

@@ -1,8 +1,6 @@
-import { getDb } from "@/db";
-import { mfaPendingCookieName, sessionTokenFromRequest } from "@/lib/auth";
-import { serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
-import { safeNextPath } from "@/lib/http/safe-redirect";
+import { sessionTokenFromRequest, mfaPendingCookieName, serializeClearedMfaPendingCookie, serializeSessionCookie } from "@/lib/auth";
+import { safeNextPath } from "@/lib/http";
+import { route } from "@/lib/gate";
 import {
   authenticationVerifyBodySchema,
   cookieFromRequest,
@@ -18,8 +16,8 @@ import {
  * cookie stays but is worthless: its challenge was spent by this attempt, and the next attempt
  * gets a new cookie.
  */
-export const POST = route({ auth: false, body: authenticationVerifyBodySchema, maxBodyBytes: WEBAUTHN_MAX_BODY_BYTES }, async ({ req, body, meta }) => {
-  const result = await verifyPasskeySignIn(getDb(), {
+export const POST = route({ auth: false, body: authenticationVerifyBodySchema, maxBodyBytes: WEBAUTHN_MAX_BODY_BYTES }, async ({ req, body, meta, db }) => {
+  const result = await verifyPasskeySignIn(db, {
     response: body.response,
     cookieToken: cookieFromRequest(req, passkeyChallengeCookieName()),
     meta,

@@ -1,6 +1,5 @@
-import { getDb } from "@/db";
-import { serializeSessionCookie } from "@/lib/auth/cookie";
-import { route } from "@/lib/http";
+import { serializeSessionCookie } from "@/lib/auth";
+import { route } from "@/lib/gate";
 import { completeStepUp, registrationVerifyBodySchema, verifyRegistration, WEBAUTHN_MAX_BODY_BYTES } from "@/lib/mfa";
 
 /**
@@ -10,8 +9,8 @@ import { completeStepUp, registrationVerifyBodySchema, verifyRegistration, WEBAU
  */
 export const POST = route(
   { auth: true, allowMustEnrol: true, body: registrationVerifyBodySchema, maxBodyBytes: WEBAUTHN_MAX_BODY_BYTES },
-  async ({ session, body, meta }) => {
-    const created = await verifyRegistration(getDb(), session, { ...body, meta });
+  async ({ session, body, meta, db }) => {
+    const created = await verifyRegistration(db, session, { ...body, meta });
     const { token } = await completeStepUp(session);
     const response = Response.json({ ok: true, ...created }, { status: 201, headers: { "cache-control": "no-store" } });
     response.headers.append("set-cookie", serializeSessionCookie(token));
