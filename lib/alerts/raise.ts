@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { forbidden, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { sendMail } from "@/lib/mail";
 import { authorize } from "@/lib/rbac";
 import { alertMail } from "./alert-mail";

@@ -7,7 +7,7 @@ import { asDatabaseUnavailable } from "@/db/errors";
 import { env } from "@/lib/env";
 import { AppError, mfaEnrolmentRequired, unauthenticated } from "@/lib/errors";
 import { ensureFirewallLoaded, firewallDecision, networkRefused } from "@/lib/firewall";
-import { clientIpFrom } from "@/lib/http/client-ip";
+import { clientIpFrom } from "@/lib/http";
 import {
   mfaPendingCookieName,
   rotateCurrentSession,

@@ -17,7 +17,7 @@ import {
   NETWORK_BLOCKED_MESSAGE,
   SUSPENDED_MESSAGE,
 } from "@/lib/defense";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import { recordAccountEvent } from "./audit";
 import { createSession, dummyPasswordHash, pruneExpiredSessions, revokeSessionByToken, verifyPassword } from "@/lib/credentials";

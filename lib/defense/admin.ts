@@ -5,7 +5,7 @@ import { accountDefense, ipBlocks, memberships, users } from "@/db/schema";
 import { requireRecentMfa, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { authorize } from "@/lib/rbac";
 import { getMembership } from "@/lib/rbac";
 import { assertNotAbove } from "@/lib/rbac";

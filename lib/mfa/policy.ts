@@ -17,8 +17,7 @@ import {
 import type { SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { parseOrThrow } from "@/lib/http/zod-errors";
+import { parseOrThrow, type RequestMeta } from "@/lib/http";
 import { authorize, isAtOrAbove, loadRoleTree, memberRowsQuery, type RoleNode } from "@/lib/rbac";
 import { recordMfaEvent } from "./events";
 import { requireRecentMfa } from "@/lib/credentials";

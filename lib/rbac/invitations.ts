@@ -10,7 +10,7 @@ import { randomToken, sha256Hex } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
-import { parseOrThrow } from "@/lib/http/zod-errors";
+import { parseOrThrow } from "@/lib/http";
 import { authorize } from "./authorize";
 import { recordRbacEvent } from "./sensitive-change";
 import { assertCanGrantRoles } from "./rules";

@@ -6,7 +6,7 @@ import { groupMembers, groups, memberships, sessions, users } from "@/db/schema"
 import { issueAuthToken, markSessionsForRotation, revokeAllSessions, TOKEN_MINUTES, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest, notFound } from "@/lib/errors";
-import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
+import { assertStorableText, boundaryText } from "@/lib/http";
 import { passwordResetMail, sendMail } from "@/lib/mail";
 import { authorize } from "./authorize";
 import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";

@@ -4,7 +4,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Database } from "@/db";
 import { auditExportStream, auditRequestFields, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { assertExportAllowed } from "@/lib/exports";
 import { transactionsCsv } from "@/lib/reports";
 import { authorize } from "@/lib/rbac";

@@ -4,7 +4,7 @@ import type { Database } from "@/db";
 import { users, webauthnCredentials } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import { AppError, badRequest, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { factorSummary } from "../factors";
 import { recordMfaEvent } from "../events";
 import { requireRecentMfa } from "@/lib/credentials";

@@ -10,7 +10,7 @@ import { pruneExpiredSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { randomToken } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../events";
 import { acceptAssertion, verifyAssertion } from "./assertion";

@@ -7,7 +7,7 @@ import { webauthnCredentials } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { AppError, badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import { recordMfaEvent, type MfaEventContext } from "../events";
 import { ensureRecoveryCodes } from "../recovery-codes";

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { webauthnCredentials } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
 import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "../events";
 import { acceptAssertion, verifyAssertion } from "./assertion";
