@@ -21,15 +21,28 @@ const SECOND_FACES = [
   // The session cookie's names and serializers, for proxy.ts and route handlers: the credentials index
   // pulls in the database and argon2, which the proxy must not load on every request.
   "lib/credentials/cookie\\.ts",
+  // Hashes and random tokens alone, for the rate limiter the proxy loads and the mail outbox: the
+  // crypto index brings the keyring and the database client.
+  "lib/crypto/tokens\\.ts",
+  // The bank HTTP client (timeouts, retries) that lib/sync shares: the banking index carries the
+  // connect flow, which needs Next's request and would break the sync worker's and CLI imports.
+  "lib/banking/retry-fetch\\.ts",
+  // The demo seed alone, for `npm run db:seed`: the bootstrap index is the Next server's start-up and
+  // loads Next's request code, which a plain Node process cannot.
+  "lib/bootstrap/seed\\.ts",
+  // The encrypted column type, which db/schema declares on its columns (see db-schema-no-business-rule).
+  "lib/crypto/columns\\.ts",
+  // For plain Node processes (the CLI commands, the SFTP process): these capabilities' indexes also
+  // carry web flows that load Next's request code (lib/auth's gate), which only runs inside Next.
+  "lib/mfa/reset\\.ts",
+  "lib/banking/institutions\\.ts",
+  "lib/sftp/server\\.ts",
   // What proxy.ts (the middleware) needs from a capability, free of the database and of "server-only"
   // modules, so the proxy bundle never loads the database client on a request.
   "lib/(auth|firewall|gate|http|ratelimit)/edge\\.ts",
   // Constants and helpers a client component may import: "use client" code must not pull in a
   // server-only index.
   "lib/(gate|http)/client\\.ts",
-  // The session query alone: lib/auth's index carries Next's request helpers (next/headers), which the
-  // CLI commands and the demo seed cannot load.
-  "lib/auth/session\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;
@@ -55,8 +68,8 @@ const LAYERS = [
   },
   {
     name: "platform services",
-    why: "encryption at rest (its keyring lives in the database), mail, rate limits",
-    caps: ["crypto", "mail", "ratelimit"],
+    why: "encryption at rest (its keyring lives in the database), mail, rate limits, the job queue (pg-boss), the health probe",
+    caps: ["crypto", "mail", "ratelimit", "jobs", "health"],
   },
   {
     name: "audit log",
@@ -74,13 +87,20 @@ const LAYERS = [
   { name: "monitoring", why: "velocity rules hear recorded audit events and system signals through subscriptions", caps: ["alerts"] },
   {
     name: "business",
-    why: "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact",
-    caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact"],
+    why:
+      "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact; and single sign-on, which " +
+      "builds on auth, MFA and roles and shares the banks' rule for outside issuer URLs",
+    caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact", "sso"],
   },
-  { name: "start-up", why: "wires the capabilities together at boot (migrations, keyring, subscriptions, schedulers)", caps: ["bootstrap"] },
+  {
+    name: "start-up",
+    why: "wires the capabilities together at boot (migrations, keyring, subscriptions), seeds the demo through the product's own flows (demo) and runs background work (workers)",
+    caps: ["bootstrap", "demo", "workers"],
+  },
   {
     name: "delivery",
-    why: "pages, actions and route handlers, UI components, the proxy, command-line scripts, the SFTP process",
+    why: "the gate (route and action wrappers, page guards), pages, actions and route handlers, UI components, the proxy, command-line scripts, the SFTP process",
+    caps: ["gate"],
     paths: ["app/", "components/", "proxy.ts", "instrumentation.ts", "scripts/", "sftp-server/"],
   },
 ];

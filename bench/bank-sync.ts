@@ -55,8 +55,8 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   const { organizations } = await import("../db/schema");
   const { bankAccounts, bankTransactions } = await import("../db/schema/banking");
   const { syncConnection } = await import("../lib/sync");
-  const { connectSandbox } = await import("../lib/sync/testing");
-  const { startTestBank, admin } = await import("../sandbox-bank/test-browser");
+  const { connectSandbox } = await import("../tests/support/sync");
+  const { startTestBank, admin } = await import("../tests/support/sandbox-browser");
 
   const gc = exposeGc();
   const handle = getDbHandle();

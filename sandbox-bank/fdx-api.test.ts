@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxBank } from "./bank";
 import type { InstitutionState } from "./institution-state";
-import { admin, api, connect, discover, startTestBank } from "./test-browser";
+import { admin, api, connect, discover, startTestBank } from "@/tests/support/sandbox-browser";
 
 let sandbox: SandboxBank;
 let bank: InstitutionState;

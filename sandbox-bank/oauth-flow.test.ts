@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as oauth from "oauth4webapi";
 import type { SandboxBank } from "./bank";
-import { admin, api, authorize, connect, discover, refresh, revoke, startTestBank, type ClientSession } from "./test-browser";
+import { admin, api, authorize, connect, discover, refresh, revoke, startTestBank, type ClientSession } from "@/tests/support/sandbox-browser";
 
 let sandbox: SandboxBank;
 let northwind: ClientSession;

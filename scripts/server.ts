@@ -8,9 +8,8 @@ import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import nextEnv from "@next/env";
 import next from "next";
-import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
-import { createNodeServer } from "../lib/http/node-server";
-import { tlsServerOptions } from "../lib/tls/options";
+import { createNodeServer, EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http";
+import { tlsServerOptions } from "../lib/tls";
 import { refuseNonReadOnStaticFiles } from "./static-methods";
 
 const dev = process.argv.includes("--dev");

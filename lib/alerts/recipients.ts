@@ -2,8 +2,8 @@ import "server-only";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { alertSettings, groupMembers, groupRoles, memberships, users } from "@/db/schema";
-import { effectiveRolePermissions } from "@/lib/rbac/role-tree";
-import { loadRoleTree } from "@/lib/rbac/tree-queries";
+import { effectiveRolePermissions } from "@/lib/rbac";
+import { loadRoleTree } from "@/lib/rbac";
 
 /**
  * Who gets alert e-mails: the organization's security contacts when set on the alert settings page,

@@ -6,8 +6,8 @@ import type { AlertSeverity } from "@/db/schema/alerts";
 import type { StoredAuditEvent } from "@/lib/audit";
 import { deviceKey } from "@/lib/credentials";
 import { activeOrganizationIds } from "@/lib/rbac";
-import { loadRoleTree } from "@/lib/rbac/tree-queries";
-import { effectiveRolePermissions, isAtOrAbove } from "@/lib/rbac/role-tree";
+import { loadRoleTree } from "@/lib/rbac";
+import { effectiveRolePermissions, isAtOrAbove } from "@/lib/rbac";
 import { raiseAlert } from "./raise";
 import { effectiveRules, type EffectiveRule, type OrganizationRule } from "./thresholds";
 

@@ -8,9 +8,8 @@ import { auditRequestFields, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { fieldErrorsOf } from "@/lib/http/zod-errors";
-import { authorize } from "@/lib/rbac/authorize";
+import { fieldErrorsOf, type RequestMeta } from "@/lib/http";
+import { authorize } from "@/lib/rbac";
 import { effectiveRules, ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES, overridesOf, THRESHOLD_MAX, WINDOW_MINUTES_MAX, type EffectiveRule, type OrganizationRule } from "./thresholds";
 
 export const MAX_SECURITY_CONTACTS = 20;

@@ -18,7 +18,7 @@ import { ANCHOR_FORMAT, anchorRecordValid, parseAnchor, type AnchorRecord } from
 import { anchorKey, readAnchorText } from "./anchor-store";
 import { eventMac } from "./canonical";
 import { acknowledgeAnchorBreaks, anchorFolder, pruneAuditAnchors, recordAudit, selectKeptAnchors, recordAuditKeyRotation, runAuditVerify, verifyChains, writeAuditAnchor } from "./index";
-import { openAuditScratch, withTriggersDisabled, type AuditScratch } from "./testing";
+import { openAuditScratch, withTriggersDisabled, type AuditScratch } from "@/tests/support/audit";
 
 /**
  * The anchors, from the operator's and the attacker's side. A private database (openAuditScratch):

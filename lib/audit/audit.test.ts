@@ -9,7 +9,7 @@ import { stubEnv } from "@/tests/env";
 import { currentAuditKeyId } from "@/lib/crypto";
 import { canonicalEvent, eventHash, eventMac, GENESIS_HASH } from "./canonical";
 import { AuditMetadataError, pruneAudit, recordAudit, verifyChains, type AuditEventInput } from "./index";
-import { withTriggersDisabled } from "./testing";
+import { withTriggersDisabled } from "@/tests/support/audit";
 
 const event = (organizationId: string, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({
   organizationId,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Database } from "@/db";
-import { loggableError } from "@/lib/http/log";
+import { loggableError } from "@/lib/http";
 import { cursorAfter, fetchAuditRows, toView, type AuditCursor, type AuditEventView, type AuditFilters } from "./query";
 
 /**

@@ -17,7 +17,7 @@ export { runAuditVerify, type VerifyCommandResult } from "./verify-command";
 export { AuditChainBrokenError, pruneAudit, type PruneResult } from "./prune";
 export { auditRequestFields, currentAuditMeta } from "./request";
 export { AUDIT_PAGE_SIZE, getAuditEvent, listActorChoices, listAuditEvents, listMyActivity, parseAuditFilters, type AuditEventView, type AuditFilters, type AuditPage, type MyActivityItem } from "./query";
-export { AUDIT_EXPORT_FORMATS, auditExportStream, type AuditExportFormat } from "./export";
+export { AUDIT_EXPORT_FORMATS, auditExportStream, csvCell, type AuditExportFormat } from "./export";
 export { recordAuditKeyRotation, recordKeyRotation } from "./key-rotation";
 export { DATES_MESSAGE, MY_ACTIVITY_DAYS, auditFilterParams, auditFilterShape, datesInOrder, summarizeDevices } from "./query";
 export type { DeviceSummary } from "./query";

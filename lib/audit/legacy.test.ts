@@ -6,7 +6,7 @@ import { auditChainHeads, auditEvents, auditLegacySeals, type AuditEventRow } fr
 import { kmsFromEnv, openKeyring } from "@/lib/crypto";
 import { canonicalEvent, eventHash, GENESIS_HASH } from "./canonical";
 import { recordAudit, runAuditVerify, verifyChains } from "./index";
-import { openAuditScratch, withTriggersDisabled, type AuditScratch } from "./testing";
+import { openAuditScratch, withTriggersDisabled, type AuditScratch } from "@/tests/support/audit";
 
 /**
  * Upgrading a database whose audit log was written before audit MACs (migration 0010): its events

@@ -7,7 +7,7 @@ import type { Database } from "@/db";
 import { auditEvents, memberships, organizations, users } from "@/db/schema";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http/cursor";
+import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http";
 import { AUDIT_ACTIONS, isAuditAction, type AuditSeverity } from "./catalogue";
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 
 /** ip / userAgent / requestId of an event, from the request's RequestMeta. */
 export function auditRequestFields(meta: RequestMeta | null | undefined): { ip: string | null; userAgent: string | null; requestId: string | null } {
@@ -12,7 +12,7 @@ export function auditRequestFields(meta: RequestMeta | null | undefined): { ip: 
  */
 export async function currentAuditMeta(): Promise<RequestMeta | null> {
   try {
-    const { currentRequestMeta } = await import("@/lib/http/request-meta");
+    const { currentRequestMeta } = await import("@/lib/http");
     return await currentRequestMeta();
   } catch {
     return null;

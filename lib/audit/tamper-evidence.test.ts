@@ -9,7 +9,7 @@ import { auditChainHeads, auditEvents, type AuditEventRow } from "@/db/schema";
 import { fileStore } from "@/lib/storage";
 import { canonicalEvent, eventHash } from "./canonical";
 import { recordAudit, runAuditVerify, writeAuditAnchor, type AuditEventInput } from "./index";
-import { withTriggersDisabled } from "./testing";
+import { withTriggersDisabled } from "@/tests/support/audit";
 
 /**
  * The attacks from the outside test (issue 18): someone with write access to the database, but

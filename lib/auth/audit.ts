@@ -1,7 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
 import { auditRequestFields, currentAuditMeta, recordAudit, type AuditAction, type AuditMetadata } from "@/lib/audit";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 
 /**
  * An account event (sign-in, sign-out, password reset…) in the audit log. The organization is the

@@ -4,7 +4,7 @@ import { queryRows, type Database } from "@/db";
 import { now } from "@/lib/clock";
 import { sessionLimits, type MfaState, type SessionContext, type SessionStage } from "@/lib/credentials";
 import { sha256Hex } from "@/lib/crypto";
-import { isPermission } from "@/lib/permissions";
+import { effectiveRoleTree, grantedPermissions, treePermissionsSql } from "@/lib/rbac";
 
 /** Only write last_seen_at once a minute: the idle timeout needs no finer grain, and reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
@@ -39,8 +39,9 @@ const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 /**
  * The per-request check, in ONE round trip: the session must exist, be within its absolute
  * lifetime and idle timeout, and its user must still be an active member of its organization.
- * The same statement computes the effective permissions (own role + group roles, each with every
- * role below it in the tree), so a role change applies on the member's very next request, and
+ * The same statement computes the effective permissions (lib/rbac's effectiveRoleTree: own role +
+ * group roles, each with every role below it in the tree), so a role change applies on the member's
+ * very next request, and
  * refreshes last_seen_at (at most once a minute). A session only answers for its own stage: an
  * MFA-pending session is never accepted where a full one is needed, and the other way round.
  */
@@ -72,28 +73,17 @@ export async function validateSessionToken(db: Database, token: string, stage: S
       left join organization_mfa_policies p on p.organization_id = s.organization_id
       where s.id = ${id} and s.mfa_pending = ${stage === "mfa_pending"}
         and s.expires_at > ${t} and s.last_seen_at > ${idleCutoff}
-    ), held(id) as (
-      select role_id from s
-      union
-      select gr.role_id from group_members gm
-      join groups g on g.id = gm.group_id
-      join group_roles gr on gr.group_id = gm.group_id
-      where gm.user_id = (select user_id from s) and g.organization_id = (select organization_id from s)
-    ), tree(id) as (
-      select id from held
-      union
-      select r.id from roles r join tree on r.parent_id = tree.id
-    ), touched as (
+    ), ${effectiveRoleTree({ ownRoleFrom: sql`s`, userId: sql`(select user_id from s)`, organizationId: sql`(select organization_id from s)` })},
+    touched as (
       update sessions set last_seen_at = ${t}
       where id = ${id} and last_seen_at < ${touchCutoff} and exists (select 1 from s)
       returning id
     )
-    select s.*, (select json_agg(distinct rp.permission) from role_permissions rp where rp.role_id in (select id from tree)) as permissions,
-      exists (select 1 from organization_mfa_roles mr where mr.organization_id = s.organization_id and mr.role_id in (select id from tree)) as mfa_role_required
+    select s.*, ${treePermissionsSql} as permissions,
+      exists (select 1 from organization_mfa_roles mr where mr.organization_id = s.organization_id and mr.role_id in (select role_id from tree)) as mfa_role_required
     from s`);
   const row = rows[0];
   if (!row) return null;
-  const granted = typeof row.permissions === "string" ? (JSON.parse(row.permissions) as string[]) : (row.permissions ?? []);
   return {
     session: {
       id: row.id,
@@ -105,8 +95,7 @@ export async function validateSessionToken(db: Database, token: string, stage: S
     mfa: mfaStateOf(row, now_),
     user: { id: row.user_id, email: row.email, name: row.name, isOperator: row.is_operator },
     organization: { id: row.organization_id, name: row.organization_name, roleId: row.role_id, roleName: row.role_name, roleKey: row.role_key },
-    // Unknown strings in the table (a permission removed from the catalogue) grant nothing.
-    permissions: new Set(granted.filter(isPermission)),
+    permissions: grantedPermissions(row.permissions),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Database } from "@/db";
 import { memberships, totpFactors, users, webauthnCredentials } from "@/db/schema";
 import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { now } from "@/lib/clock";
-import { sha256Hex } from "@/lib/crypto/tokens";
+import { sha256Hex } from "@/lib/crypto";
 // By path, not the lib/defense index: keeps lib/auth's import graph free of lib/mfa.
 import {
   accountStatus,

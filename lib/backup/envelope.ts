@@ -1,7 +1,7 @@
 import "server-only";
 import type { KeyObject } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import { CHUNK_TAG_BYTES, openChunk, sealChunk } from "@/lib/crypto/chunk-aead";
+import { CHUNK_TAG_BYTES, openChunk, sealChunk } from "@/lib/crypto";
 
 /**
  * The encrypted backup object: a sequence of frames, each one chunk sealed with AES-256-GCM.

@@ -3,7 +3,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "@/db";
 import { backupRuns, BACKUP_RUN_KINDS, BACKUP_RUN_STATUSES } from "@/db/schema";
 import { recordAudit, type AuditMetadata } from "@/lib/audit";
-import type { AuditAction } from "@/lib/audit/catalogue";
+import type { AuditAction } from "@/lib/audit";
 import { now } from "@/lib/clock";
 
 export type RunKind = (typeof BACKUP_RUN_KINDS)[number];

@@ -4,7 +4,7 @@ import type { Database } from "@/db";
 import { backupCopies } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { listBackups, type ListedBackup } from "./list-backups";
 import { lastRun, recentRuns } from "./runs";
 import { backupTargets } from "./targets";

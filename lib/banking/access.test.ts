@@ -4,13 +4,13 @@ import * as sync from "@/lib/sync";
 import { getDb } from "@/db";
 import { alerts, bankConnections } from "@/db/schema";
 import { open } from "@/lib/crypto";
-import { admin, api, startTestBank } from "@/sandbox-bank/test-browser";
+import { admin, api, startTestBank } from "@/tests/support/sandbox-browser";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import { expectAudited } from "@/tests/audit";
 import { getApiAccess, markReauthRequired, ReauthRequiredError, startConnection } from "./index";
 import { clearDiscoveryCache } from "./oauth-client";
 import { tokenColumns } from "./tokens";
-import { addTestInstitution, callCallback, claimsOf, landing, steppedUpMember, useTestAppUrl, walkBank } from "./test-support";
+import { addTestInstitution, callCallback, claimsOf, landing, steppedUpMember, useTestAppUrl, walkBank } from "@/tests/support/banking";
 
 // Test files share one module graph (isolate: false), so a vi.mock of lib/sync would not reach a copy
 // another file already loaded: spy on the shared module instead. The sync itself is lib/sync's own test.

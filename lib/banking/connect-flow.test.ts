@@ -4,12 +4,12 @@ import * as sync from "@/lib/sync";
 import { getDb } from "@/db";
 import { bankConnectionAttempts, bankConnections } from "@/db/schema";
 import { open, sha256Hex } from "@/lib/crypto";
-import { api, startTestBank } from "@/sandbox-bank/test-browser";
+import { api, startTestBank } from "@/tests/support/sandbox-browser";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import { expectAudited } from "@/tests/audit";
 import { completeConnection, disconnectConnection, startConnection } from "./index";
 import { clearDiscoveryCache } from "./oauth-client";
-import { addTestInstitution, callCallback, landing, sessionFor, steppedUpMember, useTestAppUrl, walkBank, type Member } from "./test-support";
+import { addTestInstitution, callCallback, landing, sessionFor, steppedUpMember, useTestAppUrl, walkBank, type Member } from "@/tests/support/banking";
 
 // Test files share one module graph (isolate: false), so a vi.mock of lib/sync would not reach a copy
 // another file already loaded: spy on the shared module instead. The sync itself is lib/sync's own test.

@@ -67,7 +67,7 @@ describe("sandbox institutions", () => {
 
 describe("a bank that does not answer", () => {
   it("V16.5.1 connect says the bank is not answering (502) instead of a generic error", async () => {
-    const { steppedUpMember } = await import("./test-support");
+    const { steppedUpMember } = await import("@/tests/support/banking");
     const { startConnection } = await import("./index");
     const member = await steppedUpMember();
     const id = await upsertInstitution(getDb(), {

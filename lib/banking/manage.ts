@@ -7,10 +7,10 @@ import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { open } from "@/lib/crypto";
 import { badRequest, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { requireRecentMfa } from "@/lib/mfa";
 import { enforce } from "@/lib/ratelimit";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { revokeAtBank } from "./revoke";
 
 const CONNECTIONS = "bank_connections";

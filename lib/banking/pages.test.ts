@@ -10,7 +10,7 @@ import { expectAudited } from "@/tests/audit";
 import { makeSession, makeTotpFactor } from "@/tests/factories";
 import { setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { upsertInstitution } from "./institutions";
-import { steppedUpMember, type Member } from "./test-support";
+import { steppedUpMember, type Member } from "@/tests/support/banking";
 
 // Test files share one module graph (isolate: false), so a vi.mock of lib/sync would not reach a copy
 // another file already loaded: spy on the shared module instead. The sync itself is lib/sync's own test.

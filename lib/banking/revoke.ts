@@ -1,6 +1,6 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { loggableError } from "@/lib/http/log";
+import { loggableError } from "@/lib/http";
 import { bankClient, type Institution } from "./oauth-client";
 
 /**

@@ -11,7 +11,7 @@ import { keepFirewallFresh, loadFirewall } from "@/lib/firewall";
 import { env } from "@/lib/env";
 import { registerSharedEdgeLimits } from "@/lib/ratelimit";
 import { startSftpServer } from "@/lib/sftp";
-import { markInterruptedRuns } from "@/lib/backup/runs";
+import { markInterruptedRuns } from "@/lib/backup";
 import { markInterruptedSyncs } from "@/lib/sync";
 import { startBackgroundWork } from "@/lib/workers";
 import { startDomainRecheck } from "@/lib/sso";

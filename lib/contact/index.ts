@@ -1,7 +1,7 @@
 import "server-only";
 import { desc } from "drizzle-orm";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText } from "@/lib/http";
 import type { Database } from "@/db";
 import { contactMessages } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";

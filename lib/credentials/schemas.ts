@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText } from "@/lib/http";
 import { PASSWORD_MAX } from "./password";
 
 export const emailSchema = boundaryText({ error: "Enter your e-mail address." })

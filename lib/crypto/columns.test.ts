@@ -10,7 +10,7 @@ import { installKeyring, type Keyring } from "./keyring";
 import { openKeyring } from "./keyring-store";
 import { LocalKmsProvider } from "./kms";
 import { encryptLegacyValues, guardStates } from "./legacy";
-import { defineTestSecrets, openScratchDatabase } from "./testing";
+import { defineTestSecrets, openScratchDatabase } from "@/tests/support/crypto";
 import { blindIndex, open, seal } from "./values";
 
 const secrets = defineTestSecrets("crypto_test_secrets");

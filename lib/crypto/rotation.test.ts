@@ -10,7 +10,7 @@ import { createDataKey, keepKeyringFresh, openKeyring, refreshKeyring } from "./
 import { LocalKmsProvider } from "./kms";
 import { countValuesByKey } from "./rewrite";
 import { keyringStatus, rotateDataKey } from "./rotation";
-import { defineTestSecrets, openScratchDatabase } from "./testing";
+import { defineTestSecrets, openScratchDatabase } from "@/tests/support/crypto";
 import { open, seal } from "./values";
 
 const secrets = defineTestSecrets("crypto_rotation_secrets");

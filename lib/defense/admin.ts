@@ -5,11 +5,11 @@ import { accountDefense, ipBlocks, memberships, users } from "@/db/schema";
 import { requireRecentMfa, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { authorize } from "@/lib/rbac/authorize";
-import { getMembership } from "@/lib/rbac/members";
-import { assertNotAbove } from "@/lib/rbac/rules";
-import { loadRoleTree } from "@/lib/rbac/tree-queries";
+import type { RequestMeta } from "@/lib/http";
+import { authorize } from "@/lib/rbac";
+import { getMembership } from "@/lib/rbac";
+import { assertNotAbove } from "@/lib/rbac";
+import { loadRoleTree } from "@/lib/rbac";
 import { recordDefenseEvent } from "./audit";
 import { clearAccountDefense } from "./unlock";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Database } from "@/db";
 import { auditRequestFields, recordAudit, type AuditAction, type AuditMetadata, type AuditResult } from "@/lib/audit";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { activeOrganizationIds } from "@/lib/rbac";
 
 /**

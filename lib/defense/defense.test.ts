@@ -6,7 +6,7 @@ import { resetEnvCache } from "@/lib/env";
 import { accountDefense, auditEvents, authFailures, firewallRules, ipBlocks, sessions } from "@/db/schema";
 import { signIn, validateSessionToken, type SignInResult } from "@/lib/auth";
 import { useFakeClock } from "@/lib/clock";
-import { countMfaFailure } from "@/lib/mfa/hooks";
+import { countMfaFailure } from "@/lib/mfa/events";
 import { isRateLimitedError, resetRateLimitsForTests } from "@/lib/ratelimit";
 import { expectAudited } from "@/tests/audit";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser } from "@/tests/factories";

@@ -5,7 +5,7 @@ import { accountDefense, authFailures, ipBlocks, type AuthFailureKind } from "@/
 import { recordAudit, auditRequestFields } from "@/lib/audit";
 import { revokeAllSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { recordDefenseEvent } from "./audit";
 import { pruneAuthFailures } from "./prune";
 import { hostCidr, IP_WINDOW_MS, ipBlockMs, ipFailuresPerHour, lockAfter, lockWaitMs, suspendAfter, SUSPEND_WINDOW_MS } from "./thresholds";

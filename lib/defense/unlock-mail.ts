@@ -4,7 +4,7 @@ import type { Database } from "@/db";
 import { users } from "@/db/schema";
 import { issueAuthToken, TOKEN_MINUTES } from "@/lib/credentials";
 import { sendMail } from "@/lib/mail";
-import { unlockAccountMail } from "@/lib/mail/unlock-account";
+import { unlockAccountMail } from "@/lib/mail";
 
 /**
  * The unlock link is a single-use, hashed, expiring token from lib/credentials. It uses the

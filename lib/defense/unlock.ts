@@ -5,7 +5,7 @@ import { accountDefense, users } from "@/db/schema";
 import { consumeAuthToken, hashPassword, passwordProblem, revokeAllSessions } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { passwordChangedMail, sendMail } from "@/lib/mail";
 import { consume } from "@/lib/ratelimit";
 import { recordDefenseEvent } from "./audit";

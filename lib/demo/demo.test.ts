@@ -6,10 +6,10 @@ import { ensureSandboxInstitutions } from "@/lib/banking";
 import { clearDiscoveryCache } from "@/lib/banking/oauth-client";
 import { open } from "@/lib/crypto";
 import { resetEnvCache } from "@/lib/env";
-import { api, ADMIN_TOKEN, startTestBank } from "@/sandbox-bank/test-browser";
+import { api, ADMIN_TOKEN, startTestBank } from "@/tests/support/sandbox-browser";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import { expectAudited } from "@/tests/audit";
-import { useTestAppUrl } from "@/lib/banking/test-support";
+import { useTestAppUrl } from "@/tests/support/banking";
 import { DEMO_BANK } from "./bank";
 import { DEMO_MEMBERS, DEMO_OWNER_EMAIL, demoStartupText, seedDemo, seedDemoAtStartup, type DemoSeedResult } from "./index";
 

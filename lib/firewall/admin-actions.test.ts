@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addFirewallRuleAction, endFirewallRuleAction } from "@/app/(app)/admin/firewall/actions";
 import { getDb } from "@/db";
-import { sessionCookieName } from "@/lib/auth/cookie";
+import { sessionCookieName } from "@/lib/credentials";
 import { expectAudited } from "@/tests/audit";
 import { stubEnv } from "@/tests/env";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser } from "@/tests/factories";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { requirePageSession, requireSession, requireSessionFromRequest } from "@/lib/auth";
-import { sessionCookieName } from "@/lib/auth/cookie";
+import { sessionCookieName } from "@/lib/credentials";
 import { stubEnv } from "@/tests/env";
 import { makeSession, makeUser } from "@/tests/factories";
 import { setRequestCookie, setRequestHeaders } from "@/tests/request-context";

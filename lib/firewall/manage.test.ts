@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { firewallRules } from "@/db/schema";
 import { validateSessionToken, type SessionContext } from "@/lib/auth";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { expectAudited } from "@/tests/audit";
 import { makeSession, makeSteppedUpSession, makeUser } from "@/tests/factories";
 import { firewallDecision } from "./cache";

@@ -1,13 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, type RequestMeta } from "@/lib/http";
 import type { Database } from "@/db";
 import { recordAudit, type AuditEventInput } from "@/lib/audit";
 import { requireRecentMfa, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { AppError, forbidden, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { CidrError, parseCidr } from "./cidr";
 import { compileRules, decide, type ActiveRule } from "./rule-set";
 import {

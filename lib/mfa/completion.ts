@@ -1,7 +1,6 @@
 import "server-only";
 import { getDb } from "@/db";
-import { rotateSession, type SessionContext } from "@/lib/auth";
-import { recordAccountEvent } from "@/lib/auth/audit";
+import { recordAccountEvent, rotateSession, type SessionContext } from "@/lib/auth";
 import { recordSignInSuccess } from "@/lib/defense";
 import { now } from "@/lib/clock";
 import { env } from "@/lib/env";

@@ -2,7 +2,7 @@ import "server-only";
 /** Multi-factor authentication: factors, the MFA-pending -> full session step, step-up, policy. */
 export { completeMfaSignIn, completeStepUp } from "./completion";
 export { factorSummary, type FactorSummary } from "./factors";
-export { countMfaFailure, recordMfaEvent, type MfaEvent, type MfaEventContext, type MfaMethod } from "./hooks";
+export { countMfaFailure, recordMfaEvent, type MfaEvent, type MfaEventContext, type MfaMethod } from "./events";
 // The step-up rule lives in lib/credentials (rbac, defense and the firewall need it from below).
 export { hasRecentMfa, requireRecentMfa, stepUpWindowMs } from "@/lib/credentials";
 export { requireReauthentication, ENTER_PASSWORD_TO_CONFIRM } from "./reauthenticate";

@@ -7,11 +7,11 @@ import { memberships, organizationMfaPolicies, organizationMfaRoles, totpFactors
 import { requirePageSession, requireSession, requireSessionFromRequest, validateSessionToken, type SessionContext } from "@/lib/auth";
 import { useFakeClock } from "@/lib/clock";
 import { seal } from "@/lib/crypto";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { addGroupMember, saveGroup } from "@/lib/rbac";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";
 import { setRequestCookie, setRequestHeaders } from "@/tests/request-context";
-import * as hooks from "./hooks";
+import * as hooks from "./events";
 import { describeFactors, getMfaPolicy, memberMfaStatus, saveMfaPolicy, type MfaPolicyInput } from "./policy";
 import { expectAudited } from "@/tests/audit";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import {
@@ -10,21 +10,16 @@ import {
   MFA_POLICIES,
   organizationMfaPolicies,
   organizationMfaRoles,
-  roles,
   totpFactors,
-  users,
   webauthnCredentials,
   type MfaPolicy,
 } from "@/db/schema";
-import type { SessionContext } from "@/lib/auth";
+import type { SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
-import { parseOrThrow } from "@/lib/http/zod-errors";
-import { authorize } from "@/lib/rbac/authorize";
-import { isAtOrAbove, type RoleNode } from "@/lib/rbac/role-tree";
-import { loadRoleTree } from "@/lib/rbac/tree-queries";
-import { recordMfaEvent } from "./hooks";
+import { parseOrThrow, type RequestMeta } from "@/lib/http";
+import { authorize, isAtOrAbove, loadRoleTree, memberRowsQuery, type RoleNode } from "@/lib/rbac";
+import { recordMfaEvent } from "./events";
 import { requireRecentMfa } from "@/lib/credentials";
 
 /**
@@ -165,21 +160,7 @@ export type MemberMfaStatus = {
 export async function memberMfaStatus(db: Database, organizationId: string, opts: { userIds?: readonly string[] } = {}): Promise<MemberMfaStatus[]> {
   if (opts.userIds && opts.userIds.length === 0) return [];
   const only = opts.userIds ? inArray(memberships.userId, [...opts.userIds]) : undefined;
-  const rows = await db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      roleId: memberships.roleId,
-      roleName: roles.name,
-      status: memberships.status,
-      joinedAt: memberships.createdAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(and(eq(memberships.organizationId, organizationId), only))
-    .orderBy(asc(users.name), asc(users.email));
+  const rows = await memberRowsQuery(db, organizationId, only);
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.userId);
 

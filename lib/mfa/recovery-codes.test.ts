@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, queryRows } from "@/db";
 import { recoveryCodes } from "@/db/schema";
-import type { MfaEventContext } from "./hooks";
+import type { MfaEventContext } from "./events";
 import {
   ensureRecoveryCodes,
   newRecoveryCode,

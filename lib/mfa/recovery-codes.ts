@@ -6,7 +6,7 @@ import { recoveryCodes } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { recoveryCodeUsedMail, sendMail } from "@/lib/mail";
-import { recordMfaEvent, type MfaEventContext } from "./hooks";
+import { recordMfaEvent, type MfaEventContext } from "./events";
 
 /**
  * Recovery codes (ASVS "lookup secrets"): ten per user, shown once, single use. Twelve characters

@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { recoveryCodes, sessions, totpFactors, users, webauthnChallenges, webauthnCredentials } from "@/db/schema";
-import { recordMfaEvent } from "./hooks";
+import { recordMfaEvent } from "./events";
 
 export type MfaResetResult = { userId: string; totp: number; keys: number; recoveryCodes: number; sessions: number };
 

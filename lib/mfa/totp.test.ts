@@ -7,7 +7,7 @@ import { organizationMfaPolicies, recoveryCodes, totpFactors, webauthnCredential
 // Aliased: the hooks lint rule reads any use* call in a helper as a React hook.
 import { useFakeClock as fakeClock } from "@/lib/clock";
 import { open } from "@/lib/crypto";
-import type { MfaEventContext } from "./hooks";
+import type { MfaEventContext } from "./events";
 import { recoveryCodesLeft } from "./recovery-codes";
 import {
   confirmTotpEnrolment,

@@ -9,7 +9,7 @@ import { hasSecondFactor } from "@/lib/auth";
 import { now } from "@/lib/clock";
 import { open, seal, type RowContext } from "@/lib/crypto";
 import { AppError } from "@/lib/errors";
-import { recordMfaEvent, type MfaEventContext } from "./hooks";
+import { recordMfaEvent, type MfaEventContext } from "./events";
 import { ensureRecoveryCodes } from "./recovery-codes";
 
 /**

@@ -16,7 +16,7 @@ import { createSession, validateSessionToken } from "@/lib/auth";
 // Aliased: the hooks lint rule reads any use* call in a helper as a React hook.
 import { useFakeClock as fakeClock } from "@/lib/clock";
 import { env } from "@/lib/env";
-import type { MfaEventContext } from "./hooks";
+import type { MfaEventContext } from "./events";
 import { recoveryCodesLeft, spendRecoveryCode } from "./recovery-codes";
 import { confirmTotpEnrolment, startTotpEnrolment, totpStatus } from "./totp";
 import { INVALID_RECOVERY_CODE, INVALID_TOTP_CODE } from "./verify-code";

@@ -2,9 +2,9 @@ import "server-only";
 import type { Database } from "@/db";
 import type { SessionContext } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { enforce } from "@/lib/ratelimit";
-import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "./hooks";
+import { countMfaFailure, recordMfaEvent, type MfaEventContext } from "./events";
 import { spendRecoveryCode } from "./recovery-codes";
 import { verifyTotp } from "./totp";
 

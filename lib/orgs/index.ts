@@ -1,7 +1,7 @@
 import "server-only";
-import { recordAccountEvent } from "@/lib/auth/audit";
+import { recordAccountEvent } from "@/lib/auth";
 import { and, asc, eq } from "drizzle-orm";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText } from "@/lib/http";
 import type { Database } from "@/db";
 import { memberships, organizations, roles } from "@/db/schema";
 import { rotateSession, type SessionContext } from "@/lib/credentials";

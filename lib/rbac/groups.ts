@@ -1,14 +1,13 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, parseOrThrow } from "@/lib/http";
 import type { Database } from "@/db";
 import { groupMembers, groupRoles, groups, sessions, users } from "@/db/schema";
 import { markSessionsForRotation, type SessionContext } from "@/lib/credentials";
 import { AppError, badRequest, notFound } from "@/lib/errors";
-import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { getMembership } from "./members";
 import { assertCanGrantRoles } from "./rules";
 import { loadRoleTree } from "./tree-queries";

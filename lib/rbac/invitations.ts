@@ -6,13 +6,13 @@ import type { Database } from "@/db";
 import { invitations, memberships, organizations, roles, users } from "@/db/schema";
 import { emailSchema, hashPassword, passwordProblem, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
-import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
+import { randomToken, sha256Hex } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { AppError, badRequest, notFound } from "@/lib/errors";
 import { sendMail } from "@/lib/mail";
-import { parseOrThrow } from "@/lib/http/zod-errors";
+import { parseOrThrow } from "@/lib/http";
 import { authorize } from "./authorize";
-import { recordRbacEvent } from "./hooks";
+import { recordRbacEvent } from "./sensitive-change";
 import { assertCanGrantRoles } from "./rules";
 import { loadRoleTree } from "./tree-queries";
 

@@ -1,17 +1,18 @@
 import "server-only";
 import { z } from "zod";
-import { and, asc, count, eq, ilike, inArray, or } from "drizzle-orm";
+import { and, count, eq, ilike, inArray, or } from "drizzle-orm";
 import type { Database } from "@/db";
-import { groupMembers, groups, memberships, roles, sessions, users } from "@/db/schema";
+import { groupMembers, groups, memberships, sessions, users } from "@/db/schema";
 import { issueAuthToken, markSessionsForRotation, revokeAllSessions, TOKEN_MINUTES, type SessionContext } from "@/lib/credentials";
 import { now } from "@/lib/clock";
 import { badRequest, notFound } from "@/lib/errors";
-import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
+import { assertStorableText, boundaryText } from "@/lib/http";
 import { passwordResetMail, sendMail } from "@/lib/mail";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { assertCanGrantRoles, assertNotAbove, assertNotLastOwner } from "./rules";
 import { loadRoleTree } from "./tree-queries";
+import { memberRowsQuery } from "./member-rows";
 
 export const MEMBERS_PAGE_SIZE = 25;
 
@@ -27,29 +28,15 @@ export async function listMembers(db: Database, ctx: SessionContext, opts: { sea
   const page = Math.max(1, Math.min(opts.page ?? 1, 10_000));
   const term = opts.search === undefined ? undefined : assertStorableText(opts.search.trim(), "q").slice(0, 100);
   const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = and(
-    eq(memberships.organizationId, ctx.organization.id),
-    pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern)) : undefined,
-  );
-  const rows = await db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      lastSignInAt: users.lastSignInAt,
-      roleId: memberships.roleId,
-      roleName: roles.name,
-      status: memberships.status,
-      joinedAt: memberships.createdAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(where)
-    .orderBy(asc(users.name), asc(users.id))
+  const search = pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern)) : undefined;
+  const rows = await memberRowsQuery(db, ctx.organization.id, search)
     .limit(MEMBERS_PAGE_SIZE)
     .offset((page - 1) * MEMBERS_PAGE_SIZE);
-  const [total] = await db.select({ n: count() }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(where);
+  const [total] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, ctx.organization.id), search));
   const groupRows = rows.length
     ? await db
         .select({ userId: groupMembers.userId, name: groups.name })

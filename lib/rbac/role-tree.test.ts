@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES } from "./built-in-roles";
-import { ALL_PERMISSIONS, isPermission } from "./permissions";
+import { ALL_PERMISSIONS, isPermission } from "@/lib/permissions";
 import { descendantsOf, effectiveRolePermissions, isAtOrAbove, wouldCreateCycle, type RoleNode } from "./role-tree";
 
 const tree: RoleNode[] = BUILT_IN_ROLES.map((r, i) => ({ id: r.key, parentId: i === 0 ? null : BUILT_IN_ROLES[i - 1]!.key, grants: r.grants }));

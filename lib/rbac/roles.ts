@@ -1,14 +1,13 @@
 import "server-only";
 import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText, parseOrThrow } from "@/lib/http";
 import type { Database } from "@/db";
 import { groupRoles, invitations, memberships, rolePermissions, roles, sessions } from "@/db/schema";
 import type { SessionContext } from "@/lib/credentials";
 import { AppError, badRequest, notFound } from "@/lib/errors";
-import { parseOrThrow } from "@/lib/http/zod-errors";
 import { authorize } from "./authorize";
-import { recordRbacEvent, requireStepUpForSensitiveChange } from "./hooks";
+import { recordRbacEvent, requireStepUpForSensitiveChange } from "./sensitive-change";
 import { isPermission, type Permission } from "@/lib/permissions";
 import { effectiveRolePermissions, wouldCreateCycle } from "./role-tree";
 import { assertCanGrant, assertNotAbove } from "./rules";

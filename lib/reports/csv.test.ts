@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { expectAudited } from "@/tests/audit";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser } from "@/tests/factories";
 import { CSV_COLUMNS, transactionsCsv } from "./csv";
-import { insertAccount, insertTransactions, seedFromLedger } from "./testing";
+import { insertAccount, insertTransactions, seedFromLedger } from "@/tests/support/reports";
 
 const db = () => getDb();
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { Readable } from "node:stream";
 import type { Database } from "@/db";
-import { csvCell } from "@/lib/audit/export";
+import { csvCell } from "@/lib/audit";
 import { isAppError } from "@/lib/errors";
-import { loggableError } from "@/lib/http/log";
+import { loggableError } from "@/lib/http";
 import { minorToDecimal } from "./money";
 import { cursorOf, fetchTransactionRows, type TransactionCursor, type TransactionRow } from "./transactions";
 import { assertFilterScope, reportFilters, type ReportFilters, type ReportFiltersInput } from "./filters";

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { assertStorableText, boundaryText } from "@/lib/http/boundary-text";
+import { assertStorableText, boundaryText } from "@/lib/http";
 import type { Database } from "@/db";
 import { bankAccounts, bankCategories, bankTransactions, TRANSACTION_STATUSES } from "@/db/schema/banking";
 import { badRequest, notFound } from "@/lib/errors";

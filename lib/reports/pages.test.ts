@@ -7,7 +7,7 @@ import { makeSession, makeUser, type BuiltInRole } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { formatMoney } from "./money";
 import { monthsBetween, periodRange } from "./period";
-import { insertAccount, insertConnection, insertTransactions } from "./testing";
+import { insertAccount, insertConnection, insertTransactions } from "@/tests/support/reports";
 
 /** The pages rendered to HTML as the server sends them, for a session of each role. */
 

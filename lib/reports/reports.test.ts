@@ -4,7 +4,7 @@ import { makeUser } from "@/tests/factories";
 import type { Txn } from "@/sandbox-bank/ledger";
 import { assertFilterScope, parseReportFilters, reportFilters, type ReportFiltersInput } from "./filters";
 import { monthlyCashFlow, topCategories, topMerchants, totalBalances } from "./summary";
-import { bookedOnOf, insertAccount, seedFromLedger, type SeededAccount } from "./testing";
+import { bookedOnOf, insertAccount, seedFromLedger, type SeededAccount } from "@/tests/support/reports";
 
 /**
  * Every figure against sums computed independently in plain JavaScript (BigInt) over the same

@@ -4,7 +4,7 @@ import { getDb } from "@/db";
 import { makeUser } from "@/tests/factories";
 import { reportFilters } from "./filters";
 import { decodeCursor, encodeCursor, listTransactions } from "./transactions";
-import { insertAccount, insertTransactions, seedFromLedger, type TxnInput } from "./testing";
+import { insertAccount, insertTransactions, seedFromLedger, type TxnInput } from "@/tests/support/reports";
 
 const db = () => getDb();
 

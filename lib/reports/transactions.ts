@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db";
 import { bankAccounts, bankCategories, bankTransactions } from "@/db/schema/banking";
-import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http/cursor";
+import { decodeCursor as decodeOpaqueCursor, encodeCursor as encodeOpaqueCursor } from "@/lib/http";
 import { transactionConditions, type ReportFilters } from "./filters";
 
 /**

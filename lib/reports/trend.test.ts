@@ -5,7 +5,7 @@ import { makeUser } from "@/tests/factories";
 import { balanceTrend } from "./balance-trend";
 import { describeFreshness, timeAgo } from "./freshness";
 import { DEFAULT_PERIOD, fillMonths, monthsBetween, parseDashboardPeriod, periodRange } from "./period";
-import { bookedOnOf, LEDGER_NOW, seedFromLedger, type SeededAccount } from "./testing";
+import { bookedOnOf, LEDGER_NOW, seedFromLedger, type SeededAccount } from "@/tests/support/reports";
 
 const db = () => getDb();
 const TODAY = new Date(LEDGER_NOW).toISOString().slice(0, 10);

@@ -4,10 +4,10 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { Database } from "@/db";
 import { auditExportStream, auditRequestFields, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { assertExportAllowed } from "@/lib/exports";
 import { transactionsCsv } from "@/lib/reports";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { writeFile } from "./files";
 
 /** Deliveries carry everything (no filters: the pages' own downloads have them). */

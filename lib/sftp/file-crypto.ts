@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import { CHUNK_TAG_BYTES, openChunk as openAeadChunk, sealChunk as sealAeadChunk } from "@/lib/crypto/chunk-aead";
+import { CHUNK_TAG_BYTES, openChunk as openAeadChunk, sealChunk as sealAeadChunk } from "@/lib/crypto";
 
 /**
  * Files at rest: AES-256-GCM under a random per-file data key, in chunks of CHUNK_BYTES plaintext.

@@ -6,9 +6,9 @@ import { sshKeys } from "@/db/schema";
 import { auditRequestFields, recordAudit } from "@/lib/audit";
 import type { SessionContext } from "@/lib/auth";
 import { badRequest, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { requireRecentMfa } from "@/lib/mfa";
-import { authorize } from "@/lib/rbac/authorize";
+import { authorize } from "@/lib/rbac";
 import { parsePublicKey, PublicKeyError } from "./public-keys";
 
 export const MAX_KEYS_PER_USER = 20;

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { bankFetch } from "@/lib/banking/retry-fetch";
-import { readStreamLimited } from "@/lib/http/body";
-import { boundaryText, storableText } from "@/lib/http/boundary-text";
+import { boundaryText, readStreamLimited, storableText } from "@/lib/http";
 
 /**
  * A small client for the FDX-shaped read API: every response is zod-parsed (a bank is an untrusted

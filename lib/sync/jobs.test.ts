@@ -5,10 +5,10 @@ import { bankConnections, bankSyncRuns } from "@/db/schema/banking";
 import { enqueue, getBoss, runQueuedJobs, type JobDefinition } from "@/lib/jobs";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import type { InstitutionState } from "@/sandbox-bank/institution-state";
-import { startTestBank } from "@/sandbox-bank/test-browser";
+import { startTestBank } from "@/tests/support/sandbox-browser";
 import { makeUser } from "@/tests/factories";
 import { enqueueDueSyncs, syncConnectionJob, syncScheduleJob } from "./index";
-import { connectSandbox } from "./testing";
+import { connectSandbox } from "@/tests/support/sync";
 
 let sandbox: SandboxBank;
 let harbor: InstitutionState;

@@ -5,12 +5,12 @@ import { bankAccounts, bankBalances, bankConnections, bankSyncRuns, bankTransact
 import { blindIndex } from "@/lib/crypto";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import type { InstitutionState } from "@/sandbox-bank/institution-state";
-import { admin, api } from "@/sandbox-bank/test-browser";
+import { admin, api } from "@/tests/support/sandbox-browser";
 import { expectAudited } from "@/tests/audit";
 import { makeUser } from "@/tests/factories";
 import { backoffDelayMs, requestSync, runDueSyncs, settleRequestedSyncs, syncConnection, type SyncDeps } from "./index";
-import { connectSandbox, type TestConnection } from "./testing";
-import { startTestBank } from "@/sandbox-bank/test-browser";
+import { connectSandbox, type TestConnection } from "@/tests/support/sync";
+import { startTestBank } from "@/tests/support/sandbox-browser";
 
 let sandbox: SandboxBank;
 let northwind: InstitutionState;

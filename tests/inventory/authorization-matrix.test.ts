@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { saveGroup } from "@/lib/rbac";
 import { BUILT_IN_ROLES } from "@/lib/rbac/built-in-roles";
-import type { Permission } from "@/lib/rbac/permissions";
+import type { Permission } from "@/lib/permissions";
 import { effectiveRolePermissions, type RoleNode } from "@/lib/rbac/role-tree";
 import { validateSessionToken } from "@/lib/auth";
 import { makeSession, makeSteppedUpSession, makeUser, roleIdOf, type BuiltInRole } from "@/tests/factories";

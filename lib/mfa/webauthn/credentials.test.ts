@@ -4,8 +4,8 @@ import { getDb } from "@/db";
 import { organizationMfaPolicies, webauthnCredentials } from "@/db/schema";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { LAST_FACTOR_MESSAGE, listWebauthnCredentials, removeWebauthnCredential, renameWebauthnCredential } from "./credentials";
-import { TestAuthenticator } from "./test-authenticator";
-import { meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { meta, newSessionFor, registerWith, signedInUser } from "@/tests/support/webauthn";
 import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());

@@ -4,9 +4,9 @@ import type { Database } from "@/db";
 import { users, webauthnCredentials } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import { AppError, badRequest, notFound } from "@/lib/errors";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 import { factorSummary } from "../factors";
-import { recordMfaEvent } from "../hooks";
+import { recordMfaEvent } from "../events";
 import { requireRecentMfa } from "@/lib/credentials";
 import { credentialNameSchema } from "./schemas";
 

@@ -8,8 +8,8 @@ import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { cookieBinding } from "./challenges";
 import { PASSKEY_NOT_REGISTERED } from "./errors";
 import { passkeySignInOptions, verifyPasskeySignIn } from "./passkey";
-import { TestAuthenticator } from "./test-authenticator";
-import { meta, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { meta, registerWith, signedInUser } from "@/tests/support/webauthn";
 import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());

@@ -5,8 +5,8 @@ import { recoveryCodes, webauthnCredentials } from "@/db/schema";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { registrationOptions, verifyRegistration } from "./registration";
-import { TestAuthenticator } from "./test-authenticator";
-import { contextOf, meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { contextOf, meta, newSessionFor, registerWith, signedInUser } from "@/tests/support/webauthn";
 import { expectAudited } from "@/tests/audit";
 
 beforeEach(() => resetRateLimitsForTests());

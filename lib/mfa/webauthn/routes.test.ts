@@ -12,8 +12,8 @@ import { organizationMfaPolicies } from "@/db/schema";
 import { validateSessionToken } from "@/lib/auth";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { stubEnv } from "@/tests/env";
-import { TestAuthenticator } from "./test-authenticator";
-import { newSessionFor, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { newSessionFor, registerWith, signedInUser } from "@/tests/support/webauthn";
 
 beforeEach(() => resetRateLimitsForTests());
 

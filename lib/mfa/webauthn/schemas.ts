@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { boundaryText } from "@/lib/http/boundary-text";
+import { boundaryText } from "@/lib/http";
 
 /** What the user calls a key: shown in the list, never used for anything else. */
 export const credentialNameSchema = boundaryText()

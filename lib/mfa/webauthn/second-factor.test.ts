@@ -6,8 +6,8 @@ import { useFakeClock } from "@/lib/clock";
 import { resetRateLimitsForTests } from "@/lib/ratelimit";
 import { CHALLENGE_TTL_MS } from "./challenges";
 import { secondFactorOptions, verifySecondFactor } from "./second-factor";
-import { TestAuthenticator } from "./test-authenticator";
-import { meta, newSessionFor, registerWith, signedInUser } from "./test-support";
+import { TestAuthenticator } from "@/tests/support/webauthn-authenticator";
+import { meta, newSessionFor, registerWith, signedInUser } from "@/tests/support/webauthn";
 
 beforeEach(() => resetRateLimitsForTests());
 
@@ -122,11 +122,11 @@ describe("security key or passkey as the second factor", () => {
 
   it("V6.3.1 V16.3.1 every failure reaches the brute-force and audit hooks; a success is audited", async () => {
     const { authenticator, pending } = await userWithKey();
-    const hooks = await import("../hooks");
+    const hooks = await import("../events");
     vi.resetModules();
     const countMfaFailure = vi.fn(hooks.countMfaFailure);
     const recordMfaEvent = vi.fn(hooks.recordMfaEvent);
-    vi.doMock("../hooks", () => ({ ...hooks, countMfaFailure, recordMfaEvent }));
+    vi.doMock("../events", () => ({ ...hooks, countMfaFailure, recordMfaEvent }));
     try {
       const fresh = await import("./second-factor");
       const bad = authenticator.authenticate(await fresh.secondFactorOptions(getDb(), pending.ctx), { origin: "https://wrong.example" });
@@ -137,7 +137,7 @@ describe("security key or passkey as the second factor", () => {
       await fresh.verifySecondFactor(getDb(), pending.ctx, { response: good, purpose: "sign_in", meta });
       expect(recordMfaEvent).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), { action: "mfa.verified", method: "webauthn", purpose: "sign_in" });
     } finally {
-      vi.doUnmock("../hooks");
+      vi.doUnmock("../events");
       vi.resetModules();
     }
   });

@@ -2,7 +2,7 @@ import "server-only";
 import type { Database } from "@/db";
 import { auditRequestFields, recordAudit } from "@/lib/audit";
 import { recordAuthFailure } from "@/lib/defense";
-import type { RequestMeta } from "@/lib/http/request-meta";
+import type { RequestMeta } from "@/lib/http";
 
 export type MfaMethod = "totp" | "webauthn" | "passkey" | "recovery_code";
 

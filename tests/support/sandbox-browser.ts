@@ -3,9 +3,9 @@
  * bank's login and consent forms, and an oauth4webapi client as the app would use it.
  */
 import * as oauth from "oauth4webapi";
-import { bankFetch } from "../lib/banking/retry-fetch";
-import { startSandboxBank, type SandboxBank, type SandboxBankOptions } from "./bank";
-import type { InstitutionState } from "./institution-state";
+import { bankFetch } from "@/lib/banking/retry-fetch";
+import { startSandboxBank, type SandboxBank, type SandboxBankOptions } from "@/sandbox-bank/bank";
+import type { InstitutionState } from "@/sandbox-bank/institution-state";
 
 export const REDIRECT_URI = "http://localhost:3999/api/banking/callback";
 export const CLIENT_SECRET = "test-secret";

@@ -4,9 +4,9 @@ import { getDb } from "@/db";
 import { createSession, validateSessionToken, type SessionContext } from "@/lib/auth";
 import type { RequestMeta } from "@/lib/http/request-meta";
 import { makeUser } from "@/tests/factories";
-import { registrationOptions, verifyRegistration } from "./registration";
-import type { CredentialKind } from "./schemas";
-import type { TestAuthenticator } from "./test-authenticator";
+import { registrationOptions, verifyRegistration } from "@/lib/mfa/webauthn/registration";
+import type { CredentialKind } from "@/lib/mfa/webauthn/schemas";
+import type { TestAuthenticator } from "./webauthn-authenticator";
 
 /**
  * A documentation-range address of this test process alone: CI runs the suite twice against one

@@ -9,9 +9,9 @@ import { GET as callbackRoute } from "@/app/api/banking/callback/route";
 import { validateSessionToken } from "@/lib/auth";
 import { resetEnvCache } from "@/lib/env";
 import { makeSession, makeSteppedUpSession, makeUser, type BuiltInRole } from "@/tests/factories";
-import { Browser, CLIENT_SECRET, REDIRECT_URI } from "@/sandbox-bank/test-browser";
+import { Browser, CLIENT_SECRET, REDIRECT_URI } from "@/tests/support/sandbox-browser";
 import type { InstitutionState } from "@/sandbox-bank/institution-state";
-import { upsertInstitution } from "./institutions";
+import { upsertInstitution } from "@/lib/banking/institutions";
 
 /** The sandbox's registered redirect URI is http://localhost:3999/api/banking/callback. */
 export function useTestAppUrl(): void {

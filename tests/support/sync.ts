@@ -8,10 +8,10 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db";
 import { bankConnections, bankInstitutions } from "@/db/schema/banking";
 import { seal } from "@/lib/crypto";
-import { SyncReauthRequiredError } from "./errors";
+import { SyncReauthRequiredError } from "@/lib/sync/errors";
 import type { InstitutionState } from "@/sandbox-bank/institution-state";
-import { CLIENT_SECRET, connect, discover, refresh, type AuthorizeInput } from "@/sandbox-bank/test-browser";
-import type { SyncDeps } from "./run";
+import { CLIENT_SECRET, connect, discover, refresh, type AuthorizeInput } from "@/tests/support/sandbox-browser";
+import type { SyncDeps } from "@/lib/sync/run";
 
 export type TestConnection = { connectionId: string; organizationId: string; deps: Pick<SyncDeps, "getApiAccess" | "markReauthRequired">; tokens: { access: string; refresh?: string } };
 

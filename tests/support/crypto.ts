@@ -9,8 +9,8 @@ import { pgTable, text, uuid } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { openDatabase, type Database, type DbHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { EncryptedColumnRegistry, encryptedColumns, guardName } from "./columns";
-import { STORED_VALUE_SQL_PATTERN } from "./format";
+import { EncryptedColumnRegistry, encryptedColumns, guardName } from "@/lib/crypto/columns";
+import { STORED_VALUE_SQL_PATTERN } from "@/lib/crypto/format";
 
 export async function openScratchDatabase(opts: { migrate?: boolean } = {}): Promise<DbHandle & { dispose: () => Promise<void>; url: string | null }> {
   const migrate = opts.migrate ?? true;

@@ -8,7 +8,7 @@ import { getDb, type Database } from "@/db";
 import type { DbHandle } from "@/db/client";
 import { MIGRATIONS_DIR } from "@/db/migrate";
 import { installKeyring, kmsFromEnv, openKeyring, type Keyring } from "@/lib/crypto";
-import { openScratchDatabase } from "@/lib/crypto/testing";
+import { openScratchDatabase } from "@/tests/support/crypto";
 
 class Rollback extends Error {}
 
@@ -68,14 +68,14 @@ async function migrateUpTo(handle: DbHandle, tag: string | null): Promise<void> 
   try {
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     const journalPath = path.join(dir, "meta", "_journal.json");
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- our own mkdtemp directory
+     
     const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
     if (tag) {
       const at = journal.entries.findIndex((e) => e.tag === tag);
       if (at < 0) throw new Error(`no migration ${tag}`);
       journal.entries = journal.entries.slice(0, at + 1);
     }
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- our own mkdtemp directory
+     
     writeFileSync(journalPath, JSON.stringify(journal));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver-specific type is erased in Database
     if (handle.kind === "pglite") await migratePglite(handle.db as any, { migrationsFolder: dir });
