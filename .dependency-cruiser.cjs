@@ -74,7 +74,11 @@ const LAYERS = [
     why: "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact",
     caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact"],
   },
-  { name: "start-up", why: "wires the capabilities together at boot (migrations, keyring, subscriptions, schedulers)", caps: ["bootstrap"] },
+  {
+    name: "start-up",
+    why: "wires the capabilities together at boot (migrations, keyring, subscriptions, schedulers) and seeds the demo organization through the product's own flows",
+    caps: ["bootstrap", "demo"],
+  },
   {
     name: "delivery",
     why: "pages, actions and route handlers, UI components, the proxy, command-line scripts, the SFTP process",
