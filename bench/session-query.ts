@@ -38,7 +38,7 @@ async function measure(databaseUrl: string | undefined): Promise<BenchOutcome> {
   const handle = openDatabase({ databaseUrl, pgliteDir });
   try {
     await runMigrations(handle);
-    const demo = (await seedDemo(handle.db, { bank: false })).created;
+    const demo = (await seedDemo(handle.db, { cli: true })).created;
     if (!demo) throw new Error("the demo organization already exists in the benchmark database");
     const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.email));
     const [m] = await handle.db

@@ -1,6 +1,6 @@
 /**
- * `npm run db:seed`: create the demo organization "Acme Corp" if missing (members, group, alert
- * history) and print its owner's password once; the app connects its sandbox bank when it starts.
+ * `npm run db:seed`: create the demo organization "Acme Corp" and its members if missing and print
+ * its owner's password once; the app adds the group, alert history and bank connection when it starts.
  */
 import nextEnv from "@next/env";
 
@@ -17,9 +17,9 @@ try {
   const handle = getDbHandle();
   await runMigrations(handle);
   await loadKeyring(handle.db);
-  // The bank connection is made by the app at its next start (lib/banking needs the Next runtime).
-  console.log(demoStartupText(env().APP_URL, await seedDemo(handle.db, { bank: false })));
-  console.log("  The demo's bank connection is made when the app starts (npm run dev) with the sandbox bank running.");
+  // The group, alerts and bank connection are made by the app at its next start (they need the Next runtime).
+  console.log(demoStartupText(env().APP_URL, await seedDemo(handle.db, { cli: true })));
+  console.log("  The Finance team group, the alert history and the bank connection are added when the app starts (npm run dev).");
   await closeDb();
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);

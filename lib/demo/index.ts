@@ -24,11 +24,17 @@ export type DemoSeedResult = {
   bank: DemoBankOutcome | null;
 };
 
-export async function seedDemo(db: Database, opts: { bank?: boolean; bankWaitMs?: number } = {}): Promise<DemoSeedResult> {
+/**
+ * `cli`: from a command-line script (db:seed, benchmarks), which cannot load the Next runtime that
+ * sessions and lib/banking need: only the owner and the members; the app adds the group, the alert
+ * history and the bank connection at its next start (every step is idempotent).
+ */
+export async function seedDemo(db: Database, opts: { bank?: boolean; bankWaitMs?: number; cli?: boolean } = {}): Promise<DemoSeedResult> {
   const { owner, password } = await ensureDemoOwner(db);
   const created = password ? { email: DEMO_OWNER_EMAIL, password } : null;
   if (!owner) return { created, bank: null };
-  await seedDemoTeam(db, owner);
+  await seedDemoTeam(db, owner, { membersOnly: opts.cli });
+  if (opts.cli) return { created, bank: null };
   await seedDemoAlerts(db, owner);
   if (opts.bank === false) return { created, bank: null };
   try {

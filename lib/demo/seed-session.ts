@@ -1,8 +1,6 @@
 import "server-only";
 import type { Database } from "@/db";
 import { createSession, revokeSession, type SessionContext } from "@/lib/credentials";
-// Deep path, as bench/session-query.ts: lib/auth's index carries Next's request helpers, which CLI scripts cannot load.
-import { validateSessionToken } from "@/lib/auth/session";
 
 export type DemoOwner = { userId: string; organizationId: string };
 
@@ -14,6 +12,9 @@ export type DemoOwner = { userId: string; organizationId: string };
 export async function asDemoOwner<T>(db: Database, owner: DemoOwner, fn: (ctx: SessionContext) => Promise<T>): Promise<T> {
   const { token, sessionId } = await createSession(db, { ...owner, ip: null, userAgent: "ChargeKeep demo seed (npm run dev)", mfaVerified: true });
   try {
+    // Loaded here, not at the top: lib/auth's index carries Next's request helpers, which CLI scripts
+    // (db:seed, benchmarks) cannot load; they seed only what needs no session (lib/demo/index.ts).
+    const { validateSessionToken } = await import("@/lib/auth");
     const ctx = await validateSessionToken(db, token);
     if (!ctx) throw new Error("The demo seed's session was not accepted.");
     return await fn(ctx);

@@ -19,8 +19,8 @@ export const DEMO_MEMBERS = [
 
 export const DEMO_GROUP = { name: "Finance team", description: "Books and month-end close: reads and exports the reports.", role: "accountant", members: ["jordan@acme.example", "sam@acme.example"] } as const;
 
-/** Adds the members who are missing (each with its audit event) and the group with its members. */
-export async function seedDemoTeam(db: Database, owner: DemoOwner): Promise<void> {
+/** Adds the members who are missing (each with its audit event) and, unless `members` only, the group with its members. */
+export async function seedDemoTeam(db: Database, owner: DemoOwner, opts: { membersOnly?: boolean } = {}): Promise<void> {
   const tree = await loadRoleTree(db, owner.organizationId);
   const roleId = (key: string) => {
     const role = tree.find((r) => r.key === key);
@@ -53,6 +53,7 @@ export async function seedDemoTeam(db: Database, owner: DemoOwner): Promise<void
     });
     ids.set(m.email, id);
   }
+  if (opts.membersOnly) return;
   const [group] = await db
     .select({ id: groups.id })
     .from(groups)
