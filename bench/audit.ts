@@ -71,7 +71,7 @@ export async function runAuditBench(): Promise<BenchOutcome> {
   const { runMigrations } = await import("../db/migrate");
   const { sql } = await import("drizzle-orm");
   const { recordAudit, verifyChains } = await import("../lib/audit");
-  const { listAuditEvents, parseAuditFilters } = await import("../lib/audit/query");
+  const { listAuditEvents, parseAuditFilters } = await import("../lib/audit");
   const { randomUUID } = await import("node:crypto");
 
   const handle = getDbHandle();

@@ -9,7 +9,7 @@ import { expectAudited } from "@/tests/audit";
 import { makeSession, makeSteppedUpSession, makeTotpFactor, makeUser } from "@/tests/factories";
 import { csvCell, csvRecord, auditExportStream } from "./export";
 import { recordAudit, type AuditEventInput } from "./index";
-import { listAuditEvents } from "./query";
+import { listAuditEvents } from "./list-events";
 
 const db = () => getDb();
 

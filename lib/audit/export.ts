@@ -1,7 +1,9 @@
 import "server-only";
 import type { Database } from "@/db";
 import { loggableError } from "@/lib/http";
-import { cursorAfter, fetchAuditRows, toView, type AuditCursor, type AuditEventView, type AuditFilters } from "./query";
+import { cursorAfter, type AuditCursor } from "./cursor";
+import { fetchAuditRows, toView, type AuditEventView } from "./event-rows";
+import type { AuditFilters } from "./filters";
 
 /**
  * Exports of the audit log as CSV or JSON Lines, streamed: the stream pulls one keyset page at a

@@ -16,9 +16,14 @@ export { startAuditAnchorTimer, stopAuditAnchorTimer } from "./anchor-schedule";
 export { runAuditVerify, type VerifyCommandResult } from "./verify-command";
 export { AuditChainBrokenError, pruneAudit, type PruneResult } from "./prune";
 export { auditRequestFields, currentAuditMeta } from "./request";
-export { AUDIT_PAGE_SIZE, getAuditEvent, listActorChoices, listAuditEvents, listMyActivity, parseAuditFilters, type AuditEventView, type AuditFilters, type AuditPage, type MyActivityItem } from "./query";
+// Reading the log, one operation per file: filters (and their URL form), the page cursor, the rows and
+// their view, a page, one event, "your activity", the "who" filter's choices.
+export { auditFilterParams, auditFilterShape, datesInOrder, parseAuditFilters, DATES_MESSAGE, type AuditFilters } from "./filters";
+export { AUDIT_PAGE_SIZE, listAuditEvents, type AuditPage } from "./list-events";
+export type { AuditEventView } from "./event-rows";
+export { getAuditEvent } from "./get-event";
+export { listMyActivity, summarizeDevices, MY_ACTIVITY_DAYS, type DeviceSummary, type MyActivityItem } from "./my-activity";
+export { listActorChoices } from "./actor-choices";
 export { AUDIT_EXPORT_FORMATS, auditExportStream, csvCell, type AuditExportFormat } from "./export";
 export { recordAuditKeyRotation, recordKeyRotation } from "./key-rotation";
-export { DATES_MESSAGE, MY_ACTIVITY_DAYS, auditFilterParams, auditFilterShape, datesInOrder, summarizeDevices } from "./query";
-export type { DeviceSummary } from "./query";
 export { exportContentType } from "./export";

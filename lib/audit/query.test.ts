@@ -7,7 +7,7 @@ import { useFakeClock } from "@/lib/clock";
 import { makeSession, makeUser } from "@/tests/factories";
 import { resetRequestContext, setRequestCookie, setRequestHeaders } from "@/tests/request-context";
 import { recordAudit, type AuditEventInput } from "./index";
-import { AUDIT_PAGE_SIZE, getAuditEvent, listAuditEvents, listMyActivity, parseAuditFilters, summarizeDevices, type AuditFilters } from "./query";
+import { AUDIT_PAGE_SIZE, getAuditEvent, listAuditEvents, listMyActivity, parseAuditFilters, summarizeDevices, type AuditFilters } from "./index";
 
 const db = () => getDb();
 const ctxOf = (organizationId: string) => ({ organization: { id: organizationId } });
