@@ -119,6 +119,11 @@ export const envSchema = z
     // Backups (lib/backup, README "Backups").
     /** Comma-separated locations, each written in full: directories ("file:" optional), s3://bucket/prefix and/or azblob://container/prefix. */
     BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
+    /**
+     * Days each backup copy is immutable at stores that can enforce it (S3 Object Lock, Azure
+     * immutability policy; not directories): 0 is off. Prune never deletes a backup younger than this.
+     */
+    BACKUP_IMMUTABLE_DAYS: secondsOrOff(0),
     BACKUP_KEEP_DAILY: positiveInt(7),
     BACKUP_KEEP_WEEKLY: positiveInt(4),
     BACKUP_KEEP_MONTHLY: positiveInt(6),

@@ -49,9 +49,17 @@ export function azblobStore(location: string, service: BlobServiceClient = azblo
   };
   return {
     location: `azblob://${container}/${prefix}`.replace(/\/$/, ""),
-    async put(key, body: Readable) {
+    async put(key, body: Readable, options) {
       const b = blob(key);
       await b.uploadStream(body, BLOCK_BYTES, CONCURRENCY);
+      if (options?.retainUntil) {
+        // Locked: the date can only be extended (the container needs version-level immutability support).
+        try {
+          await b.setImmutabilityPolicy({ expiriesOn: options.retainUntil, policyMode: "Locked" });
+        } catch (e) {
+          throw new Error(`${this.location} could not lock ${key} until ${options.retainUntil.toISOString()} (enable version-level immutability on the container): ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        }
+      }
       const props = await b.getProperties();
       return { key, bytes: Number(props.contentLength ?? 0) };
     },

@@ -105,4 +105,11 @@ describe("lib/storage Azure Blob Storage (azblob://, against Azurite)", { timeou
     resetEnvCache();
     expect(() => openStore("azblob://backups/chargekeep")).toThrow(/AZURE_STORAGE_CONNECTION_STRING/);
   });
+
+  it("V14.2.4 a copy that must be immutable fails when the store cannot lock it, and names the setting to enable", async () => {
+    // Azurite does not implement immutability policies: exactly a container without version-level immutability.
+    const store = azblobStore("azblob://backups/locked", service);
+    const until = new Date(Date.now() + 7 * 86_400_000);
+    await expect(store.put("x/data.bin", Readable.from([Buffer.from("backup bytes")]), { retainUntil: until })).rejects.toThrow(/could not lock x\/data.bin until .*enable version-level immutability/);
+  });
 });

@@ -7,7 +7,7 @@ import type { ObjectStore } from "./types";
 export { azblobServiceFromEnv, azblobStore, parseAzblobLocation } from "./azblob-store";
 export { fileStore } from "./file-store";
 export { parseS3Location, s3ClientFromEnv, s3Store } from "./s3-store";
-export { assertKey, ObjectNotFoundError, type ObjectStore, type StoredObject } from "./types";
+export { assertKey, ObjectNotFoundError, type ObjectStore, type PutOptions, type StoredObject } from "./types";
 
 /**
  * A location from configuration: `s3://bucket/prefix` (S3-compatible, S3_* settings),
