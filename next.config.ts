@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and wasm packages must stay outside the server bundle (see STACK-NOTES).
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "nodemailer", "ssh2", "pg-boss"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "nodemailer", "ssh2", "pg-boss", "ioredis"],
   // The app uses no next/image: the optimizer stays off, so /_next/image answers 404 instead of
   // fetching whatever `url` names (it answered 500 for /_next/image?url=/etc/passwd).
   images: { unoptimized: true },

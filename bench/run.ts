@@ -34,6 +34,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: "initial sync of 100,000 sandbox-bank transactions, incremental +1,000, retained memory 10k vs 100k",
     run: async () => (await import("./bank-sync")).runBankSyncBench(),
   },
+  "sync-workers": {
+    description: "initial sync of 100 connections x 10,000 transactions over 1 vs 2 worker processes (pg-boss): throughput, peak RSS per worker",
+    run: async () => (await import("./sync-workers")).runSyncWorkersBench(),
+  },
   backup: {
     description: "backup/restore MB/s at 100k and 1M bank transactions; peak RSS flat",
     run: async () => (await import("./backup")).runBackupBench(),

@@ -7,6 +7,7 @@ import type { Database } from "@/db";
 import { raiseAlert } from "@/lib/alerts";
 import { writeAuditAnchor } from "@/lib/audit";
 import { now } from "@/lib/clock";
+import { env } from "@/lib/env";
 import type { KmsProvider } from "@/lib/crypto";
 import type { ObjectStore } from "@/lib/storage";
 import { encryptStream } from "./envelope";
@@ -73,9 +74,12 @@ export async function createBackup(db: Database, source: BackupSource, options: 
     let compressedBytes = 0;
     const fan = fanOut(targets.length);
     const dataKey = `${name}/${DATA_KEY}`;
+    // BACKUP_IMMUTABLE_DAYS: each copy locked at stores that can enforce it (a stolen credential cannot delete it early).
+    const immutableDays = env().BACKUP_IMMUTABLE_DAYS;
+    const lock = immutableDays > 0 ? { retainUntil: new Date(createdAt.getTime() + immutableDays * 86_400_000) } : undefined;
     // Settled at once (never a dangling rejection): a failed target is a result, not an exception.
     const uploads = targets.map((store, i) =>
-      store.put(dataKey, fan.branches[i]!).then(
+      store.put(dataKey, fan.branches[i]!, lock).then(
         () => ({ ok: true as const }),
         (e: unknown) => {
           fan.branches[i]!.destroy(); // stop feeding it; the others go on
@@ -113,7 +117,7 @@ export async function createBackup(db: Database, source: BackupSource, options: 
         try {
           const back = await digestStream(await store.get(dataKey));
           if (back.sha256 !== sha256 || back.bytes !== bytes) throw new Error(`the copy reads back different (${back.bytes} bytes, SHA-256 ${back.sha256.slice(0, 12)}…)`);
-          await store.put(`${name}/${MANIFEST_KEY}`, Readable.from([Buffer.from(manifest)]));
+          await store.put(`${name}/${MANIFEST_KEY}`, Readable.from([Buffer.from(manifest)]), lock);
           return { location: store.location, ok: true };
         } catch (e) {
           await store.delete(dataKey).catch(() => {});

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Database } from "@/db";
+import { now } from "@/lib/clock";
 import { env } from "@/lib/env";
 import { pruneAuditAnchors } from "@/lib/audit";
 import type { ObjectStore } from "@/lib/storage";
@@ -50,14 +51,16 @@ export function selectKept(backups: { name: string; createdAt: Date }[], keep: R
   return kept;
 }
 
-export type PruneResult = { runId: string; kept: string[]; deleted: string[]; errors: { location: string; name: string; error: string }[]; anchorsDeleted: number };
+/** `locked`: backups the policy would delete but that are younger than BACKUP_IMMUTABLE_DAYS: kept, and said so. */
+export type PruneResult = { runId: string; kept: string[]; deleted: string[]; locked: { name: string; until: string }[]; errors: { location: string; name: string; error: string }[]; anchorsDeleted: number };
 
 /** Deletes the backups the retention policy does not keep, from every target (manifest first). */
 export async function pruneBackups(db: Database, options: { trigger: RunTrigger; keep?: Retention; targets?: ObjectStore[] }): Promise<PruneResult> {
   const targets = options.targets ?? backupTargets();
   const keep = options.keep ?? retentionFromEnv();
+  const immutableMs = env().BACKUP_IMMUTABLE_DAYS * 86_400_000;
   const runId = await startRun(db, "prune", options.trigger);
-  const result: PruneResult = { runId, kept: [], deleted: [], errors: [], anchorsDeleted: 0 };
+  const result: PruneResult = { runId, kept: [], deleted: [], locked: [], errors: [], anchorsDeleted: 0 };
   let error: string | null = null;
   try {
     const listed: ListedBackup[] = await listBackups(targets);
@@ -66,7 +69,12 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
     result.kept = complete.filter((b) => kept.has(b.name)).map((b) => b.name);
     // Backups with no complete copy anywhere are deleted too once a newer complete backup exists.
     const newestComplete = complete[0]?.name ?? "";
-    const doomed = listed.filter((b) => !kept.has(b.name) && (b.locations.length > 0 || b.name < newestComplete));
+    const due = listed.filter((b) => !kept.has(b.name) && (b.locations.length > 0 || b.name < newestComplete));
+    // Still inside its immutability window: the stores would refuse the delete anyway (S3, Azure), and
+    // a directory must not be the weak copy, so no target loses it before then.
+    const until = (b: ListedBackup) => new Date(b.createdAt.getTime() + immutableMs);
+    const doomed = due.filter((b) => until(b).getTime() <= now().getTime());
+    result.locked = due.filter((b) => !doomed.includes(b)).map((b) => ({ name: b.name, until: until(b).toISOString() }));
     for (const b of doomed) {
       for (const store of targets) {
         try {
@@ -90,8 +98,8 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
   await finishRun(
     db,
     runId,
-    { status, details: { kept: result.kept, deleted: result.deleted, errors: result.errors, keep, anchorsDeleted: result.anchorsDeleted }, error: error ?? (result.errors.length ? `${result.errors.length} deletion(s) failed` : null) },
-    { action: "backup.pruned", metadata: { deleted: result.deleted.length, kept: result.kept.length, keptDaily: keep.daily, keptWeekly: keep.weekly, keptMonthly: keep.monthly } },
+    { status, details: { kept: result.kept, deleted: result.deleted, locked: result.locked, errors: result.errors, keep, anchorsDeleted: result.anchorsDeleted }, error: error ?? (result.errors.length ? `${result.errors.length} deletion(s) failed` : null) },
+    { action: "backup.pruned", metadata: { deleted: result.deleted.length, kept: result.kept.length, lockedKept: result.locked.length, keptDaily: keep.daily, keptWeekly: keep.weekly, keptMonthly: keep.monthly } },
   );
   if (error) throw new Error(error);
   return result;

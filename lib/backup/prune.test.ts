@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db";
+import { resetEnvCache } from "@/lib/env";
+import { eq } from "drizzle-orm";
 import { backupRuns } from "@/db/schema";
 import { fileStore } from "@/lib/storage";
 import { expectAudited } from "@/tests/audit";
@@ -47,6 +49,25 @@ describe("retention (backup:prune)", () => {
     expect(result.deleted.sort()).toEqual([...days.slice(0, 8), early, partialOld].sort());
     for (const store of [a, b]) expect((await listBackups([store])).map((x) => x.name).sort()).toEqual([verified, days[8]!, days[9]!].sort());
     await expectAudited(getDb(), { action: "backup.pruned", organizationId: null, result: "success", metadata: { run: result.runId, deleted: 10, kept: 3 } });
+  });
+
+  it("V14.2.7 V16.3.3 never deletes a backup younger than BACKUP_IMMUTABLE_DAYS, and says which and until when", async () => {
+    vi.stubEnv("BACKUP_IMMUTABLE_DAYS", "30");
+    resetEnvCache();
+    const store = fileStore(join(root, "immutable"));
+    const day = 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const recent = [1, 2, 3, 4].map((d) => at(iso(Date.now() - d * day))); // policy keeps 1 daily: 3 of these are due
+    const old = at(iso(Date.now() - 40 * day));
+    for (const name of [...recent, old]) await fakeBackup(store, name);
+    const result = await pruneBackups(getDb(), { trigger: "cli", keep: { daily: 1, weekly: 1, monthly: 1 }, targets: [store] });
+    expect(result.deleted).toEqual([old]); // past its window: deleted as the policy says
+    expect(result.locked.map((l) => l.name).sort()).toEqual(recent.slice(1).sort());
+    for (const l of result.locked) expect(new Date(l.until).getTime()).toBeGreaterThan(Date.now() + 25 * day);
+    expect((await listBackups([store])).map((x) => x.name).sort()).toEqual(recent.sort());
+    const [run] = await getDb().select().from(backupRuns).where(eq(backupRuns.id, result.runId));
+    expect((run!.details as { locked: unknown[] }).locked).toHaveLength(3);
+    await expectAudited(getDb(), { action: "backup.pruned", organizationId: null, metadata: { run: result.runId, deleted: 1, lockedKept: 3 } });
   });
 });
 

@@ -68,6 +68,29 @@ describe("backup targets", { timeout: 180_000 }, () => {
     expect(verified).toMatchObject({ status: "succeeded", name: result.name, location: s3.location });
   });
 
+  it("V14.2.4 with immutability on, asks S3 for Object Lock in compliance mode until the retention date", async () => {
+    const client = s3Client();
+    const sent: Record<string, string>[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const headers = (args.request as { headers?: Record<string, string> }).headers;
+        if (headers) sent.push({ ...headers });
+        return next(args);
+      },
+      { step: "finalizeRequest" },
+    );
+    const until = new Date(Date.now() + 7 * 86_400_000);
+    const store = s3Store(`s3://${BUCKET}/locked`, client);
+    await store.put("x/data.bin", (await import("node:stream")).Readable.from([Buffer.from("backup bytes")]), { retainUntil: until });
+    const upload = sent.find((h) => h["x-amz-object-lock-mode"]);
+    expect(upload?.["x-amz-object-lock-mode"]).toBe("COMPLIANCE");
+    expect(new Date(upload!["x-amz-object-lock-retain-until-date"]!).getTime()).toBe(until.getTime());
+    // Without it, no lock is asked for.
+    sent.length = 0;
+    await store.put("x/other.bin", (await import("node:stream")).Readable.from([Buffer.from("bytes")]));
+    expect(sent.some((h) => h["x-amz-object-lock-mode"])).toBe(false);
+  });
+
   it("V14.2.4 openStore reads s3:// locations with the S3_* settings", async () => {
     const { resetEnvCache } = await import("@/lib/env");
     const { vi } = await import("vitest");

@@ -4,7 +4,7 @@ import { PassThrough, type Readable } from "node:stream";
 import { env } from "@/lib/env";
 import { openStore, type ObjectStore } from "@/lib/storage";
 
-/** BACKUP_TARGETS: comma-separated directories and/or s3://bucket/prefix, each written in full. */
+/** BACKUP_TARGETS: comma-separated directories, s3://bucket/prefix and/or azblob://container/prefix, each written in full. */
 export function backupTargets(value: string = env().BACKUP_TARGETS): ObjectStore[] {
   const locations = [...new Set(value.split(",").map((s) => s.trim()).filter(Boolean))];
   if (locations.length === 0) throw new Error("BACKUP_TARGETS names no location.");

@@ -125,11 +125,18 @@ export const envSchema = z
     S3_SECRET_ACCESS_KEY: emptyAsUnset(z.string().min(1)),
     /** MinIO and most self-hosted S3 gateways want path-style addressing. */
     S3_FORCE_PATH_STYLE: bool,
+    /** Azure Blob Storage for azblob:// locations (backups, SFTP): an account-key or SAS connection string. */
+    AZURE_STORAGE_CONNECTION_STRING: emptyAsUnset(z.string().min(1)),
     // Backups (lib/backup, README "Backups").
-    /** Comma-separated locations, each written in full: directories ("file:" optional) and/or s3://bucket/prefix. */
+    /** Comma-separated locations, each written in full: directories ("file:" optional), s3://bucket/prefix and/or azblob://container/prefix. */
     BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
     /** Seconds between audit anchors (lib/audit: signed chain heads written to the backup targets and the SIEM stream) when something changed; 0 = no in-process timer. */
     AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /**
+     * Days each backup copy is immutable at stores that can enforce it (S3 Object Lock, Azure
+     * immutability policy; not directories): 0 is off. Prune never deletes a backup younger than this.
+     */
+    BACKUP_IMMUTABLE_DAYS: secondsOrOff(0),
     BACKUP_KEEP_DAILY: positiveInt(7),
     BACKUP_KEEP_WEEKLY: positiveInt(4),
     BACKUP_KEEP_MONTHLY: positiveInt(6),
@@ -138,7 +145,7 @@ export const envSchema = z
     SFTP_SERVER: z.enum(["on", "off"]).default("on"),
     SFTP_HOST: z.string().min(1).default("127.0.0.1"),
     SFTP_PORT: positiveInt(2222),
-    /** Where encrypted file bytes live: a directory or s3://bucket/prefix. */
+    /** Where encrypted file bytes live: a directory, s3://bucket/prefix or azblob://container/prefix. */
     SFTP_STORAGE: z.string().min(1).default(".data/sftp"),
     SFTP_QUOTA_BYTES: positiveInt(5 * 1024 ** 3),
     SFTP_MAX_FILE_BYTES: positiveInt(2 * 1024 ** 3),

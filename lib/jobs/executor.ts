@@ -23,7 +23,10 @@ function pgliteExecutor(client: Pick<PGlite | Transaction, "query" | "exec">): S
     async executeSql(text, values) {
       // pg-boss sends its migrations as one multi-statement text without parameters.
       if (!values?.length) {
-        const results = (await client.exec(text)) as PgResult[];
+        const results = (await client.exec(text).catch(async (e: unknown) => {
+          if ("transaction" in client) await client.exec("rollback").catch(() => {}); // as for PostgreSQL below
+          throw e;
+        })) as PgResult[];
         const last = results.at(-1) ?? { rows: [] };
         return { rows: last.rows, rowCount: last.affectedRows ?? last.rows.length };
       }
@@ -44,6 +47,11 @@ function postgresExecutor(client: postgres.Sql | postgres.TransactionSql): SqlEx
         const reserved = await client.reserve();
         try {
           result = await reserved.unsafe(text);
+        } catch (e) {
+          // A failed statement leaves the text's own BEGIN open and aborted (pg-boss expects that when two
+          // instances install its schema at once): end it before the connection goes back to the pool.
+          await reserved.unsafe("rollback").catch(() => {});
+          throw e;
         } finally {
           reserved.release();
         }

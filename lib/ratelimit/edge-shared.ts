@@ -4,10 +4,16 @@ import { env } from "@/lib/env";
 import { sha256Hex } from "@/lib/crypto";
 import { setSharedEdgeCounter, type EdgeDecision, type EdgePolicyName } from "./edge";
 import { effectivePolicy, policies } from "./policies";
+import { readyRedis } from "./redis-client";
 import { activeStore } from "./select-store";
 
-/** The longest a request waits on the shared store before the edge lets it through on the local count. */
-export const EDGE_SHARED_TIMEOUT_MS = 150;
+/**
+ * The longest a request waits on the shared store before the edge lets it through on the local
+ * count: the Redis client's own command timeout, also applied to Upstash's REST calls. Not lower: a
+ * busy server's event loop can stall for a few hundred milliseconds, and a reply that arrived during
+ * the stall must still count (a shorter race let most of a burst through on local counts alone).
+ */
+export const EDGE_SHARED_TIMEOUT_MS = 1_000;
 /** After the store failed or was slow, the edge uses the local count alone this long (no added wait per request during an outage). */
 export const EDGE_SHARED_PAUSE_MS = 5_000;
 
@@ -44,5 +50,7 @@ export function registerSharedEdgeLimits(): boolean {
   const configured = Boolean(config.REDIS_URL || (config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN));
   setSharedEdgeCounter(configured ? countShared : undefined);
   delete paused[PAUSE];
+  // Connect now, not on the first request: a connection's handshake must not use up a request's budget.
+  if (config.REDIS_URL && !(config.UPSTASH_REDIS_REST_URL && config.UPSTASH_REDIS_REST_TOKEN)) readyRedis(config.REDIS_URL).catch(() => {});
   return configured;
 }

@@ -58,9 +58,11 @@ export function s3Store(location: string, client: S3Client = s3ClientFromEnv()):
   };
   return {
     location: `s3://${bucket}/${prefix}`.replace(/\/$/, ""),
-    async put(key, body) {
+    async put(key, body, options) {
       const Key = full(key);
-      const upload = new Upload({ client, params: { Bucket: bucket, Key, Body: body }, partSize: PART_BYTES, queueSize: QUEUE, leavePartsOnError: false });
+      // Compliance mode: not even the bucket's owner can shorten it (the bucket needs Object Lock enabled, or S3 refuses the upload).
+      const lock = options?.retainUntil ? { ObjectLockMode: "COMPLIANCE" as const, ObjectLockRetainUntilDate: options.retainUntil } : {};
+      const upload = new Upload({ client, params: { Bucket: bucket, Key, Body: body, ...lock }, partSize: PART_BYTES, queueSize: QUEUE, leavePartsOnError: false });
       await upload.done();
       const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key }));
       return { key, bytes: Number(head.ContentLength ?? 0) };

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 
 export type StoredObject = { key: string; bytes: number };
+export type PutOptions = { retainUntil?: Date };
 
 /**
  * Where backups and SFTP files keep their (already encrypted) bytes: a directory, or an S3-compatible
@@ -10,8 +11,13 @@ export type StoredObject = { key: string; bytes: number };
 export interface ObjectStore {
   /** For messages and the status page: never carries a credential. */
   readonly location: string;
-  /** Streams `body` in; the object appears whole or not at all. */
-  put(key: string, body: Readable): Promise<StoredObject>;
+  /**
+   * Streams `body` in; the object appears whole or not at all. `retainUntil`: the store's own
+   * immutability (S3 Object Lock in compliance mode, an Azure immutability policy) so nobody, an
+   * operator's stolen credential included, can delete or overwrite it before then; a store that
+   * cannot lock it fails the put. Directories cannot: they ignore it (documented).
+   */
+  put(key: string, body: Readable, options?: PutOptions): Promise<StoredObject>;
   /** Throws ObjectNotFoundError when absent. */
   get(key: string): Promise<Readable>;
   stat(key: string): Promise<StoredObject | null>;

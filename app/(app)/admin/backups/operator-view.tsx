@@ -5,7 +5,7 @@ import { DataTable } from "@/components/data-table";
 /** Storage locations are infrastructure detail: targets are named by position and kind, also inside error texts. */
 function targetLabel(location: string, locations: string[]): string {
   const index = locations.indexOf(location);
-  const kind = location.startsWith("s3://") ? "S3-compatible storage" : "directory";
+  const kind = location.startsWith("s3://") ? "S3-compatible storage" : location.startsWith("azblob://") ? "Azure Blob Storage" : "directory";
   return index >= 0 ? `Target ${index + 1} (${kind})` : `A former target (${kind})`;
 }
 
