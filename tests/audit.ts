@@ -1,8 +1,9 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, lte } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Database } from "@/db";
 import { auditEvents } from "@/db/schema";
 import type { AuditAction } from "@/lib/audit/catalogue";
+import { now } from "@/lib/clock";
 
 type Expected = {
   action: AuditAction;
@@ -19,7 +20,9 @@ type Expected = {
  * with a literal action: a catalogue action no test records this way fails the walk.
  */
 export async function expectAudited(db: Database, expected: Expected) {
-  const where = [eq(auditEvents.action, expected.action)];
+  // As of this test's clock: an earlier test that moved the clock ahead left events "in the future"
+  // (files share one database per worker), which are not what this flow just recorded.
+  const where = [eq(auditEvents.action, expected.action), lte(auditEvents.createdAt, now())];
   if (expected.organizationId !== undefined && expected.organizationId !== null) where.push(eq(auditEvents.organizationId, expected.organizationId));
   if (expected.actorUserId) where.push(eq(auditEvents.actorUserId, expected.actorUserId));
   if (expected.targetId) where.push(eq(auditEvents.targetId, expected.targetId));
