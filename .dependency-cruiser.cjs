@@ -43,6 +43,9 @@ const SECOND_FACES = [
   // Constants and helpers a client component may import: "use client" code must not pull in a
   // server-only index.
   "lib/(gate|http)/client\\.ts",
+  // The Node HTTP server and the proxy's hand-over header names, for scripts/server.ts: it runs under plain
+  // node/tsx (no react-server condition), where lib/http's index, which holds server-only modules, cannot load.
+  "lib/http/(node-server|client-ip)\\.ts",
 ];
 
 const PUBLIC_FACE = `^(lib/[^/]+/index\\.tsx?${SECOND_FACES.map((f) => `|${f}`).join("")})$`;

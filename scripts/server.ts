@@ -8,7 +8,9 @@ import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import nextEnv from "@next/env";
 import next from "next";
-import { createNodeServer, EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http";
+// By path: scripts/server.ts runs under plain tsx/node, where the lib/http index (server-only modules) cannot load.
+import { EDGE_IP_HEADER, EDGE_SECRET_HEADER } from "../lib/http/client-ip";
+import { createNodeServer } from "../lib/http/node-server";
 import { tlsServerOptions } from "../lib/tls";
 import { refuseNonReadOnStaticFiles } from "./static-methods";
 
