@@ -27,8 +27,8 @@ async function onAuditRecorded(db: Database, event: StoredAuditEvent): Promise<v
  * once at start-up: lib/bootstrap, the CLI commands, the SFTP process, the test setup.
  */
 export function listenToAuditEvents(): void {
-  subscribeToAuditEvents(onAuditRecorded);
-  subscribeToAnchorNotices(onAnchorNotice);
+  subscribeToAuditEvents("alerts", onAuditRecorded);
+  subscribeToAnchorNotices("alerts", onAnchorNotice);
 }
 
 /** The anchor writer's lines go to each organization's SIEM stream; its alerts are platform alerts. */

@@ -7,24 +7,26 @@ import type { StoredAuditEvent } from "./record";
  * Who hears each recorded event. The audit log sits below the capabilities that react to it (the
  * alert rules), so they subscribe at start-up (lib/bootstrap, the CLI commands, the SFTP process,
  * the test setup) instead of the log importing them. On globalThis: one list per process, however
- * often a module is re-evaluated (dev reloads), and a listener is added once.
+ * often a module is re-evaluated (dev reloads, tests that reset modules), and keyed by name so a
+ * re-evaluated module's new copy replaces its old one instead of hearing every event twice.
  */
 export type AuditListener = (db: Database, event: StoredAuditEvent) => Promise<void>;
 
 const KEY = Symbol.for("chargekeep.audit.listeners");
 
-function listeners(): Set<AuditListener> {
-  const g = globalThis as { [KEY]?: Set<AuditListener> };
-  return (g[KEY] ??= new Set());
+function listeners(): Map<string, AuditListener> {
+  const g = globalThis as { [KEY]?: Map<string, AuditListener> };
+  return (g[KEY] ??= new Map());
 }
 
-export function subscribeToAuditEvents(listener: AuditListener): void {
-  listeners().add(listener);
+/** Subscribing again under the same name replaces the listener. */
+export function subscribeToAuditEvents(name: string, listener: AuditListener): void {
+  listeners().set(name, listener);
 }
 
 /** Called by recordAudit after every event (in a savepoint when inside a transaction). */
 export async function onAuditRecorded(db: Database, event: StoredAuditEvent): Promise<void> {
-  for (const listener of listeners()) await listener(db, event);
+  for (const listener of listeners().values()) await listener(db, event);
 }
 
 /**
@@ -39,18 +41,19 @@ export type AnchorListener = (db: Database, notice: AnchorNotice) => Promise<num
 
 const ANCHOR_KEY = Symbol.for("chargekeep.audit.anchor-listeners");
 
-function anchorListeners(): Set<AnchorListener> {
-  const g = globalThis as { [ANCHOR_KEY]?: Set<AnchorListener> };
-  return (g[ANCHOR_KEY] ??= new Set());
+function anchorListeners(): Map<string, AnchorListener> {
+  const g = globalThis as { [ANCHOR_KEY]?: Map<string, AnchorListener> };
+  return (g[ANCHOR_KEY] ??= new Map());
 }
 
-export function subscribeToAnchorNotices(listener: AnchorListener): void {
-  anchorListeners().add(listener);
+/** Subscribing again under the same name replaces the listener (as for audit events). */
+export function subscribeToAnchorNotices(name: string, listener: AnchorListener): void {
+  anchorListeners().set(name, listener);
 }
 
 /** Tells every subscriber; the sum of their answers. With none (a process that did not subscribe), 0. */
 export async function notifyAnchor(db: Database, notice: AnchorNotice): Promise<number> {
   let total = 0;
-  for (const listener of anchorListeners()) total += await listener(db, notice);
+  for (const listener of anchorListeners().values()) total += await listener(db, notice);
   return total;
 }

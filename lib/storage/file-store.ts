@@ -1,6 +1,7 @@
 import "server-only";
 /* eslint-disable security/detect-non-literal-fs-filename -- every path is the configured root joined with a key that assertKey() admitted (no "..", no absolute paths) */
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -21,10 +22,14 @@ export function fileStore(root: string): ObjectStore {
       const target = pathOf(key);
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.partial-${randomBytes(6).toString("hex")}`;
+      const out = createWriteStream(temp, { flags: "wx", mode: 0o600, flush: true });
       try {
-        await pipeline(body, createWriteStream(temp, { flags: "wx", mode: 0o600, flush: true }));
+        await pipeline(body, out);
         await rename(temp, target);
       } catch (error) {
+        // pipeline rejects as soon as the source fails, possibly before the file is even opened:
+        // wait until the stream has closed, or the remove below runs first and the file appears after it.
+        if (!out.closed) await once(out, "close").catch(() => {});
         await rm(temp, { force: true });
         throw error;
       }
