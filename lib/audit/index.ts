@@ -12,7 +12,7 @@ export { anchorRecordValid, parseAnchor, type AnchorBreak, type AnchorRecord, ty
 export { ANCHOR_PREFIX, anchorFolder } from "./anchor-store";
 export { ANCHOR_KEEP_ALL_DAYS, pruneAuditAnchors, selectKeptAnchors, type AnchorPruneResult } from "./anchor-prune";
 export { checkAgainstAnchors, type AnchorCheck, type AnchorFinding } from "./anchor-check";
-export { startAuditAnchorTimer, stopAuditAnchorTimer } from "./anchor-schedule";
+export { auditAnchorCron, auditAnchorJob } from "./anchor-job";
 export { runAuditVerify, type VerifyCommandResult } from "./verify-command";
 export { AuditChainBrokenError, pruneAudit, type PruneResult } from "./prune";
 export { auditRequestFields, currentAuditMeta } from "./request";

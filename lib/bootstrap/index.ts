@@ -2,7 +2,6 @@ import "server-only";
 import { getDbHandle } from "@/db";
 import { listenToHttpSignals } from "@/lib/alerts";
 import { runMigrations } from "@/db/migrate";
-import { startAuditAnchorTimer } from "@/lib/audit";
 import { encryptLegacyValues, keepKeyringFresh, loadKeyring } from "@/lib/crypto";
 import { listenToAuditEvents } from "@/lib/alerts";
 import { ensureSandboxInstitutions } from "@/lib/banking";
@@ -14,7 +13,6 @@ import { startSftpServer } from "@/lib/sftp";
 import { markInterruptedRuns } from "@/lib/backup";
 import { markInterruptedSyncs } from "@/lib/sync";
 import { startBackgroundWork } from "@/lib/workers";
-import { startDomainRecheck } from "@/lib/sso";
 
 /** Runs once per server process (instrumentation.ts): config check, migrations, keyring, demo seed. */
 export async function bootstrap(): Promise<void> {
@@ -43,10 +41,6 @@ export async function bootstrap(): Promise<void> {
   await recoverInterruptedWork(handle.db);
   // Background jobs (pg-boss) run in the app's process unless JOBS_WORKERS=off (a worker dyno runs them).
   if (await startBackgroundWork()) console.log("  Background jobs: workers running in this process (pg-boss).");
-  // Signed chain heads to the backup targets and the SIEM stream, each minute something changed.
-  startAuditAnchorTimer();
-  // Verified e-mail domains are checked again daily (lib/sso).
-  startDomainRecheck();
   if (config.SFTP_SERVER === "on") await startSftpBeside(config.SFTP_HOST, config.SFTP_PORT);
   console.log(`  ChargeKeep ready on ${handle.kind === "pglite" ? `embedded PGlite (${config.PGLITE_DIR})` : "PostgreSQL"}.`);
 }

@@ -130,7 +130,7 @@ export const envSchema = z
     // Backups (lib/backup, README "Backups").
     /** Comma-separated locations, each written in full: directories ("file:" optional), s3://bucket/prefix and/or azblob://container/prefix. */
     BACKUP_TARGETS: z.string().min(1).default(".data/backups/region-a,.data/backups/region-b"),
-    /** Seconds between audit anchors (lib/audit: signed chain heads written to the backup targets and the SIEM stream) when something changed; 0 = no in-process timer. */
+    /** Seconds between audit anchors (lib/audit: signed chain heads written to the backup targets and the SIEM stream) when something changed (the pg-boss job audit-anchor, rounded up to whole minutes); 0 = none scheduled. */
     AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
     /**
      * Days each backup copy is immutable at stores that can enforce it (S3 Object Lock, Azure

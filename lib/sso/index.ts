@@ -9,4 +9,4 @@ export { addDomain, domainInputSchema, emailDomain, findVerifiedDomainOrg, listD
 export { clearedAuthjsCookies, completeSso, handleSsoCallback, startSsoSignIn, startSsoTest, type CompletionResult, type Redirect } from "./flow";
 export { NO_SSO_FOR_ADDRESS, SSO_FAILURE_MESSAGES, SSO_REQUIRED_MESSAGE, ssoFailureMessage } from "./messages";
 export { isActiveOwner, passwordSignInPolicy } from "@/lib/auth";
-export { startDomainRecheck } from "./recheck-schedule";
+export { domainRecheckJob, DOMAIN_RECHECK_CRON } from "./recheck-job";

@@ -1,8 +1,10 @@
 import "server-only";
 import { systemSignalJob, webhookDeliveryJob } from "@/lib/alerts";
+import { auditAnchorCron, auditAnchorJob } from "@/lib/audit";
 import { backupJob } from "@/lib/backup";
 import { env } from "@/lib/env";
 import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/lib/jobs";
+import { domainRecheckJob, DOMAIN_RECHECK_CRON } from "@/lib/sso";
 import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
 
 /**
@@ -11,7 +13,7 @@ import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
  * default, or `npm run worker` alone on a dedicated dyno).
  */
 export function jobDefinitions(): JobDefinition<never>[] {
-  return [backupJob, syncScheduleJob, syncConnectionJob, webhookDeliveryJob, systemSignalJob] as JobDefinition<never>[];
+  return [backupJob, syncScheduleJob, syncConnectionJob, webhookDeliveryJob, systemSignalJob, auditAnchorJob, domainRecheckJob] as JobDefinition<never>[];
 }
 
 export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } {
@@ -26,6 +28,12 @@ export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } 
   else unschedule.push(syncScheduleJob.queue);
   if (webhooks) schedules.push({ def: webhookDeliveryJob as JobDefinition<never>, cron: "* * * * *" });
   else unschedule.push(webhookDeliveryJob.queue);
+  // Signed chain heads to the backup targets and the SIEM stream when a chain moved (AUDIT_ANCHOR_INTERVAL_SECONDS=0: none).
+  const anchorCron = auditAnchorCron(config.AUDIT_ANCHOR_INTERVAL_SECONDS);
+  if (anchorCron) schedules.push({ def: auditAnchorJob as JobDefinition<never>, cron: anchorCron });
+  else unschedule.push(auditAnchorJob.queue);
+  // Verified e-mail domains: each checked again about once a day.
+  schedules.push({ def: domainRecheckJob as JobDefinition<never>, cron: DOMAIN_RECHECK_CRON });
   return { schedules, unschedule };
 }
 
