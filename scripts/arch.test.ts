@@ -14,8 +14,8 @@ type Files = Record<string, string>;
 const CLEAN: Files = {
   "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@/*": ["./*"] } } }),
   "lib/env/index.ts": "export const env = {};\n",
-  "lib/http/index.ts": 'export { clientIpFrom } from "./client-ip";\n',
-  "lib/http/client-ip.ts": "export const clientIpFrom = () => '';\n",
+  "lib/http/index.ts": 'export { clientIpFrom } from "./client-address";\n',
+  "lib/http/client-address.ts": "export const clientIpFrom = () => '';\n",
   "db/index.ts": 'import { env } from "@/lib/env";\nexport const getDb = () => env;\n',
   "db/schema/identity.ts": "export const users = {};\n",
   "lib/audit/index.ts": 'export { recordAudit } from "./record";\n',
@@ -71,10 +71,10 @@ const FORBIDDEN: Array<{ what: string; files: Files; rule: string; from: string;
   },
   {
     what: "app/ importing a capability's deep path",
-    files: { "app/ip/page.tsx": 'import { clientIpFrom } from "@/lib/http/client-ip";\nexport default function Page() { return clientIpFrom(); }\n' },
+    files: { "app/ip/page.tsx": 'import { clientIpFrom } from "@/lib/http/client-address";\nexport default function Page() { return clientIpFrom(); }\n' },
     rule: "no-deep-capability-import",
     from: "app/ip/page.tsx",
-    to: "lib/http/client-ip.ts",
+    to: "lib/http/client-address.ts",
   },
   {
     what: "components/ importing db/",
