@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -8,6 +9,7 @@ import { organizations } from "@/db/schema";
 import { auditAnchorJob, recordAudit } from "@/lib/audit";
 import { resetEnvCache } from "@/lib/env";
 import { enqueue, runQueuedJobs, stopBoss, type JobDefinition } from "@/lib/jobs";
+import { fileStore } from "@/lib/storage";
 import { jobDefinitions, jobSchedules } from ".";
 
 afterAll(() => stopBoss());
@@ -28,17 +30,20 @@ describe("the cluster's schedules (pg-boss crons, one enqueue per slot for every
     expect(jobSchedules().unschedule).toContain("audit-anchor");
   });
 
-  it("V16.4.3 the anchor job writes a signed anchor when a chain moved, and nothing when none did", async () => {
-    vi.stubEnv("BACKUP_TARGETS", mkdtempSync(path.join(tmpdir(), "ck-anchor-job-")));
+  it("V16.4.3 the anchor job writes a signed anchor of the moved chain to the backup targets", async () => {
+    const target = mkdtempSync(path.join(tmpdir(), "ck-anchor-job-"));
+    vi.stubEnv("BACKUP_TARGETS", target);
     resetEnvCache();
     const org = randomUUID();
     await getDb().insert(organizations).values({ id: org, name: "Anchor job" });
     await recordAudit(getDb(), { organizationId: org, actorUserId: null, action: "role.updated", result: "success" });
     await enqueue(auditAnchorJob, {});
-    const [first] = await runQueuedJobs(auditAnchorJob as JobDefinition<never>);
-    expect(first).toMatchObject({ ok: true, output: { written: true, anchorId: expect.any(String) } });
-    await enqueue(auditAnchorJob, {});
-    const [second] = await runQueuedJobs(auditAnchorJob as JobDefinition<never>);
-    expect(second).toMatchObject({ ok: true, output: { written: false, why: "unchanged" } });
+    const [run] = await runQueuedJobs(auditAnchorJob as JobDefinition<never>);
+    // Other test workers share a PostgreSQL database and move its chains too: this chain moved, so an anchor is due.
+    expect(run).toMatchObject({ ok: true, output: { written: true, anchorId: expect.any(String) } });
+    const [latest] = (await fileStore(target).list("audit-anchors/")).filter((o) => o.key.endsWith("/latest.json"));
+    const anchor = JSON.parse(await readFile(path.join(target, latest!.key), "utf8")) as { id: string; heads: { chain: string; seq: number }[] };
+    expect(anchor.id).toBe((run!.output as { anchorId: string }).anchorId);
+    expect(anchor.heads).toContainEqual(expect.objectContaining({ chain: org, seq: 1 }));
   });
 });
