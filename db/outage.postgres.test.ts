@@ -12,6 +12,7 @@ import ErrorPage from "@/app/error";
 import { GET as health } from "@/app/api/health/route";
 import { GET as me } from "@/app/api/me/route";
 import { requirePageSession } from "@/lib/auth";
+import { resetFirewallForTests } from "@/lib/firewall/cache";
 import { formAction } from "@/lib/gate";
 import { proxy } from "@/proxy";
 import { setRequestCookie } from "@/tests/request-context";
@@ -65,6 +66,9 @@ describe("a database outage (PostgreSQL through a TCP proxy the test cuts)", () 
     process.off("unhandledRejection", onUncaught);
     swapDbHandleForTests(previous);
     resetDatabaseAvailability();
+    // The firewall's rule source keeps the handle it was first given: if that was this test's proxied
+    // one, the worker's later files would read the rules through a closed connection.
+    resetFirewallForTests();
     await handle?.close();
     await tcp?.close();
     // A backend whose client the proxy cut may still hold its lock on the table (PostgreSQL notices the
