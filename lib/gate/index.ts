@@ -9,3 +9,4 @@ export { formAction, type ActionContext, type FormState } from "./action";
 export { requirePagePermission, requirePageSession, publicPage, type PageGate } from "./page";
 export { loadForPage, requireUuidParam } from "./page-load";
 export { databaseUnavailableResponse } from "./unavailable";
+export { requireSchedulerSecret } from "./scheduler-secret";

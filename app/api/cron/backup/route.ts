@@ -1,7 +1,5 @@
 import { triggerBackup } from "@/lib/backup";
-import { constantTimeEqual } from "@/lib/crypto";
-import { AppError, forbidden } from "@/lib/errors";
-import { route } from "@/lib/gate";
+import { requireSchedulerSecret, route } from "@/lib/gate";
 
 export const dynamic = "force-dynamic";
 
@@ -14,10 +12,7 @@ export const dynamic = "force-dynamic";
  * constant time; without a (long enough) CRON_SECRET the endpoint does not exist.
  */
 const run = route({ auth: false }, async ({ req }) => {
-  const secret = process.env.CRON_SECRET ?? "";
-  if (secret.length < 32) throw new AppError("not_found", 404, "Not found.");
-  const given = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
-  if (!given || !constantTimeEqual(given, secret)) throw forbidden("Send the CRON_SECRET as a bearer token.");
+  requireSchedulerSecret(req);
   const outcome = await triggerBackup("cron");
   const headers = { "cache-control": "no-store" };
   if (!outcome.queued) {

@@ -1,6 +1,4 @@
-import { constantTimeEqual } from "@/lib/crypto";
-import { AppError, forbidden } from "@/lib/errors";
-import { route } from "@/lib/gate";
+import { requireSchedulerSecret, route } from "@/lib/gate";
 import { enqueueDueSyncs } from "@/lib/sync";
 
 export const dynamic = "force-dynamic";
@@ -14,11 +12,7 @@ export const dynamic = "force-dynamic";
  * `Authorization: Bearer <CRON_SECRET>` (at least 32 characters); without it the endpoint does not exist.
  */
 const run = route({ auth: false }, async ({ req }) => {
-  const secret = process.env.CRON_SECRET ?? "";
-  if (secret.length < 32) throw new AppError("not_found", 404, "Not found.");
-  const given = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
-  // 403 rather than 401: there is no session to sign in to here, only the scheduler's secret.
-  if (!given || !constantTimeEqual(given, secret)) throw forbidden("Send the CRON_SECRET as a bearer token.");
+  requireSchedulerSecret(req);
   const { due, queued } = await enqueueDueSyncs();
   return Response.json({ due, queued }, { status: 202, headers: { "cache-control": "no-store" } });
 });
