@@ -17,6 +17,7 @@ type Row = {
   last_seen_at: Date | string;
   expires_at: Date | string;
   rotation_pending: boolean;
+  via_sso: boolean;
   mfa_verified_at: Date | string | null;
   member_since: Date | string;
   mfa_enrolled: boolean;
@@ -56,7 +57,7 @@ export async function validateSessionToken(db: Database, token: string, stage: S
   const touchCutoff = sql`${new Date(now_.getTime() - TOUCH_EVERY_MS).toISOString()}::timestamptz`;
   const rows = await queryRows<Row>(db, sql`
     with recursive s as (
-      select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at, s.rotation_pending,
+      select s.id, s.user_id, s.organization_id, s.created_at, s.last_seen_at, s.expires_at, s.rotation_pending, s.via_sso,
              s.mfa_verified_at, m.created_at as member_since,
              u.email, u.name, u.is_operator, m.role_id, r.name as role_name, r.key as role_key,
              o.name as organization_name,
@@ -91,6 +92,7 @@ export async function validateSessionToken(db: Database, token: string, stage: S
       lastSeenAt: asDate(row.last_seen_at),
       expiresAt: asDate(row.expires_at),
       rotationPending: row.rotation_pending,
+      viaSso: row.via_sso,
     },
     mfa: mfaStateOf(row, now_),
     user: { id: row.user_id, email: row.email, name: row.name, isOperator: row.is_operator },

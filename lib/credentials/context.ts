@@ -4,7 +4,7 @@ import type { Permission } from "@/lib/permissions";
 // firewall and the rest can name a session without importing the code that reads one.
 
 export type SessionContext = {
-  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; rotationPending: boolean };
+  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; rotationPending: boolean; viaSso?: boolean };
   mfa: MfaState;
   user: { id: string; email: string; name: string; isOperator: boolean };
   organization: { id: string; name: string; roleId: string; roleName: string; roleKey: string | null };

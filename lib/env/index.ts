@@ -99,6 +99,8 @@ export const envSchema = z
     DEFENSE_IP_FAILURES_PER_HOUR: positiveInt(50),
     /** Multiplies every per-IP rate limit: raise it where many people share one address (an office NAT, a test suite on loopback). */
     RATE_LIMIT_IP_MULTIPLIER: positiveInt(1),
+    /** The longest a request waits on the shared store (Redis, Upstash) for the proxy's per-IP count before the edge fails open. */
+    RATE_LIMIT_EDGE_WAIT_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
     // Bank connections (lib/banking, lib/sync, docs/banking.md).
     /** "on": the two sandbox institutions (sandbox-bank/) are offered; never on in production unless asked. */
     SANDBOX_INSTITUTIONS: z.enum(["on", "off"]).optional(),

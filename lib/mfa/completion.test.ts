@@ -5,6 +5,7 @@ import { sessions } from "@/db/schema";
 import { createSession, MFA_PENDING_LIFETIME_MS, validateSessionToken } from "@/lib/auth";
 import { resetClock, useFakeClock } from "@/lib/clock";
 import { sha256Hex } from "@/lib/crypto";
+import { expectAudited } from "@/tests/audit";
 import { makeUser } from "@/tests/factories";
 import { completeMfaSignIn, completeStepUp } from "./completion";
 
@@ -50,6 +51,15 @@ describe("MFA session stages", () => {
     const [row] = await getDb().select().from(sessions).where(eq(sessions.id, sha256Hex(done.token)));
     expect(row!.expiresAt.getTime() - Date.now()).toBeGreaterThan(60 * 60_000);
     expect(row!.mfaPending).toBe(false);
+  });
+
+  it("V16.3.1 the completed sign-in's audit event names its first factor: single sign-on, or a password", async () => {
+    for (const viaSso of [true, false]) {
+      const { user, organizationId } = await makeUser();
+      const pending = await createSession(getDb(), { userId: user.id, organizationId, ip: null, userAgent: "vitest", stage: "mfa_pending", viaSso });
+      await completeMfaSignIn((await validateSessionToken(getDb(), pending.token, "mfa_pending"))!);
+      await expectAudited(getDb(), { action: "auth.sign_in", actorUserId: user.id, organizationId, result: "success", metadata: { method: viaSso ? "sso" : "password", secondFactor: true } });
+    }
   });
 
   it("V6.3.3 V7.2.4 a step-up rotates the session id; the old token stops working", async () => {

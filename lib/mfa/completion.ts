@@ -22,7 +22,7 @@ export async function completeMfaSignIn(pending: SessionContext): Promise<{ toke
   });
   if (!rotated) throw unauthenticated();
   // The sign-in is complete only now: this is the event the new-address and new-device alerts read.
-  await recordAccountEvent(getDb(), { action: "auth.sign_in", userId: pending.user.id, organizationId: pending.organization.id, metadata: { method: "password", secondFactor: true } });
+  await recordAccountEvent(getDb(), { action: "auth.sign_in", userId: pending.user.id, organizationId: pending.organization.id, metadata: { method: pending.session.viaSso ? "sso" : "password", secondFactor: true } });
   await recordSignInSuccess(getDb(), pending.user.id);
   return rotated;
 }

@@ -9,11 +9,12 @@ import { activeStore } from "./select-store";
 
 /**
  * The longest a request waits on the shared store before the edge lets it through on the local
- * count: the Redis client's own command timeout, also applied to Upstash's REST calls. Not lower: a
- * busy server's event loop can stall for a few hundred milliseconds, and a reply that arrived during
- * the stall must still count (a shorter race let most of a burst through on local counts alone).
+ * count (RATE_LIMIT_EDGE_WAIT_MS, default 1 s, the Redis client's own command timeout; also applied
+ * to Upstash's REST calls). Not lower: a busy server's event loop can stall for a few hundred
+ * milliseconds, and a reply that arrived during the stall must still count (a shorter race let most
+ * of a burst through on local counts alone).
  */
-export const EDGE_SHARED_TIMEOUT_MS = 1_000;
+export const edgeSharedTimeoutMs = (): number => env().RATE_LIMIT_EDGE_WAIT_MS;
 /** After the store failed or was slow, the edge uses the local count alone this long (no added wait per request during an outage). */
 export const EDGE_SHARED_PAUSE_MS = 5_000;
 
@@ -36,7 +37,7 @@ async function countShared(name: EdgePolicyName, ip: string): Promise<EdgeDecisi
       return null;
     },
   );
-  const d = await Promise.race([counted, timeout(EDGE_SHARED_TIMEOUT_MS)]);
+  const d = await Promise.race([counted, timeout(edgeSharedTimeoutMs())]);
   if (!d) paused[PAUSE] = Date.now() + EDGE_SHARED_PAUSE_MS; // fail open, and stop asking for a while
   return d;
 }

@@ -11,7 +11,7 @@ import { activeStore, resetStores } from "./select-store";
 export type { LimitResult } from "./limit-result";
 export { policies, type Policy, type PolicyName } from "./policies";
 export { publishRedis } from "./redis-client";
-export { registerSharedEdgeLimits, EDGE_SHARED_PAUSE_MS, EDGE_SHARED_TIMEOUT_MS } from "./edge-shared";
+export { registerSharedEdgeLimits, EDGE_SHARED_PAUSE_MS, edgeSharedTimeoutMs } from "./edge-shared";
 export { isRateLimitedError, rateLimitHeaders, RateLimitedError } from "./rate-limited-error";
 
 /** How long a fail-closed denial asks people to wait while the store is down. */

@@ -78,6 +78,10 @@ beforeAll(async () => {
     DATABASE_SSL: "disable",
     REDIS_URL,
     RATE_LIMIT_PREFIX: PREFIX,
+    // This file proves the count is shared, not the fail-open budget (lib/ratelimit/edge-shared.test.ts
+    // does): on a busy CI machine two booting instances' event loops stall past 1 s, and the edge
+    // would rightly count per process for a while.
+    RATE_LIMIT_EDGE_WAIT_MS: "5000",
     RATE_LIMIT_IP_MULTIPLIER: "1",
     JOBS_SCHEMA: jobsSchema(),
     MASTER_KEY: process.env.MASTER_KEY!,
