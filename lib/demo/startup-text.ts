@@ -27,6 +27,7 @@ export function demoStartupText(appUrl: string, result: { created: { email: stri
     `    - ${base}/connections: connect a second bank, e.g. Harbor Credit Union (sandbox) as demo@harbor.example / harbor-demo`,
     `    - ${base}/admin/members and /admin/groups: five members in different roles and the "Finance team" group`,
     `    - ${base}/admin/alerts and /admin/audit: the alert and audit history`,
+    `    - ${base}/admin/sso: single sign-on with the sandbox identity provider (README, "Single sign-on" > "Try it locally")`,
     "",
   );
   return lines.join("\n");
