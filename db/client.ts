@@ -93,17 +93,33 @@ function acquirePgliteLock(dir: string): () => void {
 
 /**
  * TLS to the database: managed Postgres (Heroku, most clouds) accepts only TLS, and a production
- * connection over a network should never be plain. `DATABASE_SSL` decides (require | verify-full |
- * disable); unset, production requires TLS unless the URL says `sslmode` or points at this machine.
+ * connection over a network should never be plain nor trust any certificate. `DATABASE_SSL` decides
+ * (verify-full | require | disable); unset, production validates the server's certificate and name
+ * (verify-full) unless the URL says `sslmode` or points at this machine. `DATABASE_SSL_CA_FILE`
+ * (PEM) makes the certificate check trust that CA only: an internal or provider CA (V12.3.4).
+ * `require` (TLS without validation) is an explicit opt-out for hosts whose certificates no CA
+ * signs, such as Heroku Postgres (app.json sets it there).
  */
-export function sslFor(url: string, setting = process.env.DATABASE_SSL, production = process.env.NODE_ENV === "production") {
+export type DatabaseSsl = false | "require" | "verify-full" | { ca: string; rejectUnauthorized: true } | undefined;
+
+export function sslFor(
+  url: string,
+  setting = process.env.DATABASE_SSL,
+  production = process.env.NODE_ENV === "production",
+  caFile = process.env.DATABASE_SSL_CA_FILE,
+): DatabaseSsl {
+  if (caFile) {
+    if (setting && setting !== "verify-full") throw new Error(`DATABASE_SSL_CA_FILE needs DATABASE_SSL=verify-full (or unset), not "${setting}".`);
+    return { ca: readFileSync(caFile, "utf8"), rejectUnauthorized: true };
+  }
   if (setting === "disable") return false;
-  if (setting === "require") return "require" as const;
-  if (setting === "verify-full") return "verify-full" as const;
+  if (setting === "require") return "require";
+  if (setting === "verify-full") return "verify-full";
+  if (setting) throw new Error(`DATABASE_SSL must be verify-full, require or disable, not "${setting}".`);
   const parsed = new URL(url);
   if (parsed.searchParams.has("sslmode")) return undefined; // postgres.js reads it from the URL
   const local = ["localhost", "127.0.0.1", "::1", "[::1]", ""].includes(parsed.hostname);
-  return production && !local ? ("require" as const) : undefined;
+  return production && !local ? "verify-full" : undefined;
 }
 
 export function openDatabase(config: DbConfig): DbHandle {

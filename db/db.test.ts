@@ -13,9 +13,10 @@ describe("database", () => {
 });
 
 describe("database TLS", () => {
-  it("V12.3.1 production connections to a remote database require TLS unless told otherwise", async () => {
+  it("V12.3.1 V12.3.2 production connections to a remote database require TLS with a validated certificate unless told otherwise", async () => {
     const { sslFor } = await import("./client");
-    expect(sslFor("postgres://u@db.example.com/x", undefined, true)).toBe("require");
+    expect(sslFor("postgres://u@db.example.com/x", undefined, true)).toBe("verify-full");
+    expect(sslFor("postgres://u@db.example.com/x", "require", true)).toBe("require");
     expect(sslFor("postgres://u@127.0.0.1/x", undefined, true)).toBeUndefined();
     expect(sslFor("postgres://u@db.example.com/x?sslmode=verify-full", undefined, true)).toBeUndefined();
     expect(sslFor("postgres://u@db.example.com/x", "disable", true)).toBe(false);

@@ -1,6 +1,10 @@
 import "server-only";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import tls from "node:tls";
 import type { Readable } from "node:stream";
 import { promisify } from "node:util";
 import postgres from "postgres";
@@ -30,9 +34,23 @@ function pgEnv(url: string): NodeJS.ProcessEnv {
     PGUSER: decodeURIComponent(u.username),
     PGPASSWORD: decodeURIComponent(u.password),
     PGDATABASE: decodeURIComponent(u.pathname.slice(1)),
-    PGSSLMODE: u.searchParams.get("sslmode") ?? (ssl === "verify-full" ? "verify-full" : ssl === "require" ? "require" : "prefer"),
+    PGSSLMODE: u.searchParams.get("sslmode") ?? (ssl === "verify-full" || typeof ssl === "object" ? "verify-full" : ssl === "require" ? "require" : ssl === false ? "disable" : "prefer"),
+    // verify-full against the configured CA only; without one, the CAs Node trusts (libpq 15 has no "system" store).
+    PGSSLROOTCERT: typeof ssl === "object" ? process.env.DATABASE_SSL_CA_FILE : ssl === "verify-full" ? nodeRootCaFile() : undefined,
     PGCONNECT_TIMEOUT: "10",
   };
+}
+
+/** Node's built-in root CAs as a PEM file for libpq, written once per process (public certificates only). */
+let rootCaFile: string | undefined;
+function nodeRootCaFile(): string {
+  if (!rootCaFile) {
+    const file = path.join(tmpdir(), `chargekeep-root-cas-${process.pid}.pem`);
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- our own name in the temp directory
+    writeFileSync(file, tls.rootCertificates.join("\n"), { mode: 0o644 });
+    rootCaFile = file;
+  }
+  return rootCaFile;
 }
 
 function client(url: string) {

@@ -29,6 +29,10 @@ export const envSchema = z
     APP_URL: z.url().default("http://localhost:3000"),
     DATABASE_URL: z.string().min(1).optional(),
     PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+    /** TLS to PostgreSQL (db/client.ts sslFor): unset = verify-full in production for a remote host. */
+    DATABASE_SSL: emptyAsUnset(z.enum(["verify-full", "require", "disable"])),
+    /** PEM file of the CA the database's certificate must chain to (an internal or provider CA). */
+    DATABASE_SSL_CA_FILE: emptyAsUnset(z.string()),
     // The PostgreSQL pool (db/client.ts, README "When the database goes away"): during an outage a
     // request fails fast with 503 instead of hanging, and a request's writes commit before its
     // answer or not at all.
@@ -153,6 +157,9 @@ export const envSchema = z
     SFTP_MAX_FILE_BYTES: positiveInt(2 * 1024 ** 3),
   })
   .superRefine((v, ctx) => {
+    if (v.DATABASE_SSL_CA_FILE && v.DATABASE_SSL && v.DATABASE_SSL !== "verify-full") {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_SSL_CA_FILE"], message: `needs DATABASE_SSL=verify-full (or unset): "${v.DATABASE_SSL}" would not check the certificate against it` });
+    }
     if (v.NODE_ENV === "production" && !v.DATABASE_URL && process.env.ALLOW_PGLITE_IN_PRODUCTION !== "1") {
       // PGlite is single-process; a production deploy must point at Postgres (tests opt in explicitly).
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
