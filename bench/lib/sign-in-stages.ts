@@ -48,7 +48,10 @@ export async function profileSignInStages(o: StageProfileOptions): Promise<Stage
   const { recordSignInSuccess } = await import("../../lib/defense/success");
   const { enforce } = await import("../../lib/ratelimit");
   const { sha256Hex } = await import("../../lib/crypto/tokens");
+  const { loadKeyring } = await import("../../lib/crypto");
   const db = getDb();
+  // Audit events are MACed under a keyring key (lib/audit), as in the server at boot.
+  await loadKeyring(db);
 
   const samples = new Map<string, number[]>();
   const time = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
