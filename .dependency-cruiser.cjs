@@ -91,9 +91,9 @@ const LAYERS = [
   {
     name: "business",
     why:
-      "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact; and single sign-on, which " +
-      "builds on auth, MFA and roles and shares the banks' rule for outside issuer URLs",
-    caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact", "sso"],
+      "what customers come for: banks, sync, imports, reports, exports, backups, SFTP, contact; single sign-on, which " +
+      "builds on auth, MFA and roles and shares the banks' rule for outside issuer URLs; and the security posture page, which reads them all",
+    caps: ["banking", "sync", "imports", "reports", "exports", "backup", "sftp", "contact", "sso", "posture"],
   },
   {
     name: "start-up",

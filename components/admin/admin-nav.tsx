@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Authorizable, Permission } from "@/lib/rbac";
 
-export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "scim" | "sso" | "domains";
+export type AdminSection = "members" | "invitations" | "roles" | "groups" | "audit" | "alerts" | "firewall" | "defense" | "scim" | "sso" | "domains" | "posture";
 
 /** Each tab names the permission its page declares (requirePagePermission), so nobody sees a tab that answers 403. */
 const SECTIONS: { href: string; label: string; permission: Permission }[] = [
@@ -9,6 +9,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/invitations", label: "Invitations", permission: "members:invite" },
   { href: "/admin/roles", label: "Roles", permission: "roles:read" },
   { href: "/admin/groups", label: "Groups", permission: "roles:read" },
+  { href: "/admin/posture", label: "Security posture", permission: "audit:read" },
   { href: "/admin/audit", label: "Audit log", permission: "audit:read" },
   { href: "/admin/alerts", label: "Alerts", permission: "audit:read" },
   { href: "/admin/firewall", label: "Firewall", permission: "security:manage" },

@@ -12,3 +12,4 @@ export * from "./backup";
 export * from "./sftp";
 export * from "./scim";
 export * from "./sso";
+export * from "./posture";

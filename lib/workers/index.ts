@@ -4,6 +4,7 @@ import { auditAnchorCron, auditAnchorJob } from "@/lib/audit";
 import { backupJob } from "@/lib/backup";
 import { env } from "@/lib/env";
 import { startWorkers, stopWorkers, type JobDefinition, type Schedule } from "@/lib/jobs";
+import { postureSnapshotJob, POSTURE_SNAPSHOT_CRON } from "@/lib/posture";
 import { domainRecheckJob, DOMAIN_RECHECK_CRON } from "@/lib/sso";
 import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
 
@@ -13,7 +14,7 @@ import { syncConnectionJob, syncScheduleJob } from "@/lib/sync";
  * default, or `npm run worker` alone on a dedicated dyno).
  */
 export function jobDefinitions(): JobDefinition<never>[] {
-  return [backupJob, syncScheduleJob, syncConnectionJob, webhookDeliveryJob, systemSignalJob, auditAnchorJob, domainRecheckJob] as JobDefinition<never>[];
+  return [backupJob, syncScheduleJob, syncConnectionJob, webhookDeliveryJob, systemSignalJob, auditAnchorJob, domainRecheckJob, postureSnapshotJob] as JobDefinition<never>[];
 }
 
 export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } {
@@ -34,6 +35,8 @@ export function jobSchedules(): { schedules: Schedule[]; unschedule: string[] } 
   else unschedule.push(auditAnchorJob.queue);
   // Verified e-mail domains: each checked again about once a day.
   schedules.push({ def: domainRecheckJob as JobDefinition<never>, cron: DOMAIN_RECHECK_CRON });
+  // Each organization's security posture score once a day, so its history has a point even when nobody looks.
+  schedules.push({ def: postureSnapshotJob as JobDefinition<never>, cron: POSTURE_SNAPSHOT_CRON });
   return { schedules, unschedule };
 }
 
