@@ -4,7 +4,7 @@
  * copy is checked whole first (manifest seal, SHA-256, every chunk's tag): a tampered or partial
  * backup is refused and nothing is touched. Postgres: into DATABASE_URL (or --target-url), in one
  * transaction. PGlite: into PGLITE_DIR, the previous directory kept beside it. A database that is
- * not empty is only overwritten with --yes. Stop the app first.
+ * not empty is only overwritten with --yes. Stop the app first. Prints a progress line while it works.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,7 +13,8 @@ import { z } from "zod";
 
 nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
 const { env } = await import("../lib/env");
-const { restoreBackup } = await import("../lib/backup");
+const { describeProgress, restoreBackup } = await import("../lib/backup");
+const { progressLine } = await import("./progress-line");
 // Audit events recorded here reach the alert rules, as in the server (lib/bootstrap).
 (await import("../lib/alerts")).listenToAuditEvents();
 
@@ -61,7 +62,8 @@ try {
   if (!url) refuseWhileHeld(PGLITE_DIR);
   const into = url ? ({ kind: "postgres", url } as const) : ({ kind: "pglite", dir: PGLITE_DIR } as const);
   console.log(`Restoring ${parsed.data.name ?? "the newest backup"} into ${url ? "the PostgreSQL database" : PGLITE_DIR}...`);
-  const result = await restoreBackup(into, { trigger: "cli", name: parsed.data.name, from: parsed.data.from, yes: args.includes("--yes") });
+  const line = progressLine(describeProgress);
+  const result = await restoreBackup(into, { trigger: "cli", name: parsed.data.name, from: parsed.data.from, yes: args.includes("--yes"), onProgress: line.onProgress }).finally(line.end);
   for (const t of result.tables) console.log(`${String(t.rows).padStart(10)}  ${t.schema}.${t.table}`);
   console.log(`\nRestored ${result.name} from ${result.location}: ${result.tables.length} tables, ${result.rows} rows, every count and checksum as in its manifest. backup.restored recorded.`);
   if (result.replacedDir) console.log(`The previous data directory is kept at ${result.replacedDir}; remove it when you are satisfied.`);

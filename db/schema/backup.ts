@@ -28,6 +28,8 @@ export const backupRuns = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     /** Pushed forward while the run's process works on it; a "running" run whose heartbeat stopped was interrupted. */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /** Where a running run stands (lib/backup/progress.ts: phase, rows or bytes done): the backups page polls it. */
+    progress: jsonb("progress").$type<Record<string, unknown>>(),
   },
   (t) => [index("backup_runs_kind_started_idx").on(t.kind, t.startedAt.desc())],
 );

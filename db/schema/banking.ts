@@ -240,7 +240,12 @@ export const bankSyncRuns = pgTable(
     modified: integer("modified").notNull().default(0),
     removed: integer("removed").notNull().default(0),
     error: text("error"),
+    /** Progress while running (issue 22): accounts the bank returned, and how many are read whole. Null until the accounts are listed. */
+    accountsTotal: integer("accounts_total"),
+    accountsDone: integer("accounts_done").notNull().default(0),
     startedAt: ts("started_at").notNull().defaultNow(),
+    /** Moves with every committed page (added/modified are written with it), so a reader sees how fresh the counts are. */
+    updatedAt: ts("updated_at").notNull().defaultNow(),
     finishedAt: ts("finished_at"),
   },
   (t) => [index("bank_sync_runs_connection_idx").on(t.connectionId, t.startedAt.desc())],

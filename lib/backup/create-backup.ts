@@ -14,6 +14,7 @@ import { encryptStream } from "./envelope";
 import { DATA_KEY, MANIFEST_FORMAT, MANIFEST_KEY, newBackupKey, sealManifest, type ManifestBody } from "./manifest";
 import { dumpPglite } from "./pglite-tools";
 import { dumpPostgres } from "./postgres-tools";
+import { progressRecorder, throttled, type OnProgress } from "./progress";
 import { describeError, finishRun, startRun, type RunTrigger } from "./runs";
 import type { BackupSource } from "./source";
 import { backupTargets, digestStream, fanOut } from "./targets";
@@ -38,6 +39,8 @@ export type BackupOptions = {
   kms?: KmsProvider;
   /** Plaintext bytes per encrypted chunk (default 1 MiB; readers need not know it). */
   chunkBytes?: number;
+  /** Phases dump -> encrypt (bytes of the dump read) -> upload (per target) -> done; also kept on the run row. */
+  onProgress?: OnProgress;
 };
 
 export function newBackupName(at: Date = now()): string {
@@ -62,6 +65,7 @@ function counter(onBytes: (n: number) => void) {
 export async function createBackup(db: Database, source: BackupSource, options: BackupOptions): Promise<BackupResult> {
   const name = newBackupName();
   const runId = await startRun(db, "backup", options.trigger, name);
+  const report = progressRecorder(db, runId, options.onProgress);
   const createdAt = now();
   let result: BackupResult;
   try {
@@ -69,7 +73,12 @@ export async function createBackup(db: Database, source: BackupSource, options: 
     // The audit chain heads, signed, beside the backup: a restore of this copy is later recognisable.
     await writeAuditAnchor(db, { reason: "backup", stores: targets }).catch((e: unknown) => console.error(`[backup] audit anchor not written: ${describeError(e)}`));
     const key = await newBackupKey(name, options.kms);
+    report({ phase: "dump" });
     const dump = source.kind === "postgres" ? await dumpPostgres(source.url) : await dumpPglite(source.client);
+    const rows = dump.tables.reduce((n, t) => n + t.rows, 0);
+    report({ phase: "dump", unit: "rows", done: rows, total: rows });
+    const streaming = throttled(report);
+    streaming.force({ phase: "encrypt", unit: "bytes", done: 0 });
     let dumpBytes = 0;
     let compressedBytes = 0;
     const fan = fanOut(targets.length);
@@ -89,7 +98,10 @@ export async function createBackup(db: Database, source: BackupSource, options: 
     );
     const streamed = pipeline(
       dump.stream,
-      counter((n) => (dumpBytes += n)),
+      counter((n) => {
+        dumpBytes += n;
+        streaming({ phase: "encrypt", unit: "bytes", done: dumpBytes });
+      }),
       createGzip({ level: 6 }),
       counter((n) => (compressedBytes += n)),
       encryptStream(key.key, name, options.chunkBytes),
@@ -99,6 +111,7 @@ export async function createBackup(db: Database, source: BackupSource, options: 
     const settled = await Promise.all(uploads);
     if (streamOutcome.status === "rejected") throw streamOutcome.reason;
     if (dumpOutcome.status === "rejected") throw dumpOutcome.reason;
+    streaming.force({ phase: "encrypt", unit: "bytes", done: dumpBytes, total: dumpBytes });
     const { sha256, bytes } = fan.result();
     const body: ManifestBody = {
       format: MANIFEST_FORMAT,
@@ -113,8 +126,10 @@ export async function createBackup(db: Database, source: BackupSource, options: 
     const targetResults = await Promise.all(
       targets.map(async (store, i): Promise<TargetResult> => {
         const upload = settled[i]!;
+        const reportTarget = () => report({ phase: "upload", unit: "bytes", done: bytes, total: bytes, target: i + 1, targets: targets.length });
         if (!upload.ok) return { location: store.location, ok: false, error: upload.error };
         try {
+          reportTarget();
           const back = await digestStream(await store.get(dataKey));
           if (back.sha256 !== sha256 || back.bytes !== bytes) throw new Error(`the copy reads back different (${back.bytes} bytes, SHA-256 ${back.sha256.slice(0, 12)}…)`);
           await store.put(`${name}/${MANIFEST_KEY}`, Readable.from([Buffer.from(manifest)]), lock);
@@ -138,6 +153,8 @@ export async function createBackup(db: Database, source: BackupSource, options: 
   } catch (e) {
     result = { name, status: "failed", targets: [], tables: 0, rows: 0, bytes: 0, dumpBytes: 0, error: describeError(e) };
   }
+  report({ phase: "done", unit: "rows", done: result.rows, total: result.rows });
+  await report.flush();
   const failedTargets = result.targets.filter((t) => !t.ok);
   await finishRun(
     db,

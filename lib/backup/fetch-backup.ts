@@ -40,7 +40,7 @@ async function readText(stream: Readable, limit: number): Promise<string> {
  * dump be read (from the local copy, which nobody else can change). Nothing is restored from a
  * backup that fails any of these; the error says which.
  */
-export async function fetchVerifiedBackup(store: ObjectStore, name: string, kms?: KmsProvider): Promise<FetchedBackup> {
+export async function fetchVerifiedBackup(store: ObjectStore, name: string, kms?: KmsProvider, onBytes?: (done: number, total: number) => void): Promise<FetchedBackup> {
   const manifestStream = await store.get(`${name}/${MANIFEST_KEY}`).catch(() => {
     throw new BackupTamperedError(`${name} has no manifest in ${store.location}: it is partial (unfinished or damaged). Use another target or another backup.`);
   });
@@ -56,9 +56,13 @@ export async function fetchVerifiedBackup(store: ObjectStore, name: string, kms?
   try {
     const hash = createHash("sha256");
     let dumpBytes = 0;
+    let fetched = 0;
+    onBytes?.(0, body.sizes.encrypted);
     const tee = new Transform({
       transform(chunk: Buffer, _e, done) {
         hash.update(chunk);
+        fetched += chunk.length;
+        onBytes?.(fetched, body.sizes.encrypted);
         done(null, chunk);
       },
     });

@@ -11,9 +11,11 @@ export { restoreBackup, RestoreRefusedError, type RestoreInto, type RestoreOptio
 export { markInterruptedRuns, recentRuns, type RunTrigger } from "./runs";
 export { runScheduledBackup, type ScheduledResult } from "./scheduled";
 export { sourceOf, type BackupSource } from "./source";
-export { backupStatus, backupStatusFor, organizationBackupSummary, type BackupStatus, type CopyState, type OrganizationBackupSummary } from "./status";
+export { backupStatus, backupStatusFor, organizationBackupSummary, runningRunsFor, type BackupStatus, type CopyState, type OrganizationBackupSummary } from "./status";
 export { backupTargets } from "./targets";
 export { verifyBackup, type VerifyResult } from "./verify-backup";
 export { verifyCopies, type CopiesResult, type CopyCheck } from "./verify-copies";
 export { currentBackupSource } from "./current-source";
 export { backupJob, summarizeScheduled, triggerBackup } from "./job";
+export { describeProgress, describeStep, progressView, runningRuns, type BackupPhase, type BackupProgress, type OnProgress, type RunningRun, type RunProgressView } from "./progress";
+export { startBackupFor } from "./job";

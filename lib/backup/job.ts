@@ -1,6 +1,9 @@
 import "server-only";
 import { getDb, getDbHandle } from "@/db";
+import type { SessionContext } from "@/lib/auth";
+import { forbidden } from "@/lib/errors";
 import { enqueueSingleton, type JobDefinition, type SingletonOutcome } from "@/lib/jobs";
+import { authorize } from "@/lib/rbac";
 import type { RunTrigger } from "./runs";
 import { runScheduledBackup, type ScheduledResult } from "./scheduled";
 import { sourceOf } from "./source";
@@ -40,4 +43,15 @@ export const backupJob: JobDefinition<{ trigger: RunTrigger }> = {
 /** The cron route and the CLI's --queue: one backup, whoever asks and wherever. */
 export function triggerBackup(trigger: RunTrigger): Promise<SingletonOutcome> {
   return enqueueSingleton(backupJob, { trigger });
+}
+
+/**
+ * "Back up now" on the backups page: ChargeKeep's operators only (backups are platform-wide; an
+ * organization's owner holds backups:read for the summary, not to run the platform's backups).
+ * The same singleton job as the schedule: pressing it while one runs shows that one's progress.
+ */
+export function startBackupFor(ctx: SessionContext): Promise<SingletonOutcome> {
+  authorize(ctx, "backups:read");
+  if (!ctx.user.isOperator) throw forbidden("Only ChargeKeep's operators can start a backup.");
+  return triggerBackup("admin");
 }

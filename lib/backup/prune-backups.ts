@@ -7,6 +7,7 @@ import type { ObjectStore } from "@/lib/storage";
 import { listBackups, type ListedBackup } from "./list-backups";
 import { DATA_KEY, MANIFEST_KEY } from "./manifest";
 import { describeError, finishRun, startRun, verifiedBackupNames, type RunTrigger } from "./runs";
+import { progressRecorder, type OnProgress } from "./progress";
 import { backupTargets } from "./targets";
 
 export type Retention = { daily: number; weekly: number; monthly: number };
@@ -55,11 +56,13 @@ export function selectKept(backups: { name: string; createdAt: Date }[], keep: R
 export type PruneResult = { runId: string; kept: string[]; deleted: string[]; locked: { name: string; until: string }[]; errors: { location: string; name: string; error: string }[]; anchorsDeleted: number };
 
 /** Deletes the backups the retention policy does not keep, from every target (manifest first). */
-export async function pruneBackups(db: Database, options: { trigger: RunTrigger; keep?: Retention; targets?: ObjectStore[] }): Promise<PruneResult> {
+export async function pruneBackups(db: Database, options: { trigger: RunTrigger; keep?: Retention; targets?: ObjectStore[]; onProgress?: OnProgress }): Promise<PruneResult> {
   const targets = options.targets ?? backupTargets();
   const keep = options.keep ?? retentionFromEnv();
   const immutableMs = env().BACKUP_IMMUTABLE_DAYS * 86_400_000;
   const runId = await startRun(db, "prune", options.trigger);
+  const report = progressRecorder(db, runId, options.onProgress);
+  report({ phase: "prune" });
   const result: PruneResult = { runId, kept: [], deleted: [], locked: [], errors: [], anchorsDeleted: 0 };
   let error: string | null = null;
   try {
@@ -75,6 +78,7 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
     const until = (b: ListedBackup) => new Date(b.createdAt.getTime() + immutableMs);
     const doomed = due.filter((b) => until(b).getTime() <= now().getTime());
     result.locked = due.filter((b) => !doomed.includes(b)).map((b) => ({ name: b.name, until: until(b).toISOString() }));
+    report({ phase: "prune", unit: "backups", done: 0, total: doomed.length });
     for (const b of doomed) {
       for (const store of targets) {
         try {
@@ -86,6 +90,7 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
         }
       }
       result.deleted.push(b.name);
+      report({ phase: "prune", unit: "backups", done: result.deleted.length, total: doomed.length });
     }
     // The audit anchors beside the backups have their own retention (lib/audit/anchor-prune.ts).
     const anchors = await pruneAuditAnchors(db, targets);
@@ -95,6 +100,8 @@ export async function pruneBackups(db: Database, options: { trigger: RunTrigger;
     error = describeError(e);
   }
   const status = error ? "failed" : result.errors.length ? "partial" : "succeeded";
+  report({ phase: "done", unit: "backups", done: result.deleted.length, total: result.deleted.length });
+  await report.flush();
   await finishRun(
     db,
     runId,

@@ -10,6 +10,7 @@ import { listBackups } from "./list-backups";
 import type { TableStat } from "./manifest";
 import { loadPglite, pgliteStats } from "./pglite-tools";
 import { postgresStats, restorePostgres, userTableCount } from "./postgres-tools";
+import { throttled, type OnProgress } from "./progress";
 import { describeError, finishRun, startRun, type RunTrigger } from "./runs";
 import { compareStats, type StatDifference } from "./table-stats";
 import { backupTargets } from "./targets";
@@ -28,6 +29,11 @@ export type RestoreOptions = {
   yes: boolean;
   targets?: ObjectStore[];
   kms?: KmsProvider;
+  /**
+   * Phases fetch (bytes of the copy fetched and checked, per target tried) -> restore (rows) ->
+   * compare -> done. Only the caller hears it: the run is recorded in the restored database afterwards.
+   */
+  onProgress?: OnProgress;
 };
 
 export type RestoreResult = { name: string; location: string; tables: TableStat[]; rows: number; replacedDir?: string };
@@ -64,21 +70,26 @@ export async function restoreBackup(into: RestoreInto, options: RestoreOptions):
     throw new RestoreRefusedError(`The target database is not empty: restoring ${chosen.name} would replace everything in it. Run again with --yes to overwrite it.`);
   }
   const refused: { location: string; error: string }[] = [];
-  const fetched = await fetchFromAnyTarget(targets, chosen.name, options.kms, refused).catch((e: unknown) => {
+  const report = throttled(options.onProgress ?? (() => {}));
+  const fetched = await fetchFromAnyTarget(targets, chosen.name, options.kms, refused, (p) => report({ phase: "fetch", unit: "bytes", ...p })).catch((e: unknown) => {
     throw new RestoreRefusedError(`Nothing was restored. ${describeError(e)}`);
   });
   let restored: TableStat[];
   let differences: StatDifference[];
   let replacedDir: string | undefined;
+  const manifestRows = fetched.manifest.tables.reduce((n, t) => n + t.rows, 0);
+  report.force({ phase: "restore", unit: "rows", done: 0, total: manifestRows });
   try {
     if (into.kind === "postgres") {
       await restorePostgres(into.url, fetched.openDump(), { clean: nonEmpty });
+      report.force({ phase: "compare", unit: "rows", total: manifestRows });
       restored = await postgresStats(into.url);
       differences = compareStats(fetched.manifest.tables, restored);
     } else {
       const stamp = new Date().toISOString().replace(/[-:.]/g, "");
       const incoming = `${into.dir}.restoring-${stamp}`;
       const client = await loadPglite(await dumpAsBlob(fetched), incoming);
+      report.force({ phase: "compare", unit: "rows", total: manifestRows });
       try {
         restored = await pgliteStats(client);
       } finally {
@@ -119,5 +130,6 @@ export async function restoreBackup(into: RestoreInto, options: RestoreOptions):
   } finally {
     await handle.close();
   }
+  report.force({ phase: "done", unit: "rows", done: rows, total: manifestRows });
   return { name: chosen.name, location: fetched.location, tables: restored, rows, replacedDir };
 }

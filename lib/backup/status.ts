@@ -4,8 +4,10 @@ import type { Database } from "@/db";
 import { backupCopies } from "@/db/schema";
 import type { SessionContext } from "@/lib/auth";
 import { now } from "@/lib/clock";
+import { notFound } from "@/lib/errors";
 import { authorize } from "@/lib/rbac";
 import { listBackups, type ListedBackup } from "./list-backups";
+import { runningRuns, type RunningRun } from "./progress";
 import { lastRun, recentRuns } from "./runs";
 import { backupTargets } from "./targets";
 
@@ -124,4 +126,14 @@ export async function backupStatusFor(
   authorize(ctx, "backups:read");
   if (ctx.user.isOperator) return { view: "operator", status: await backupStatus(db) };
   return { view: "organization", summary: await organizationBackupSummary(db) };
+}
+
+/**
+ * The running runs and their progress, for the backups page's poll: operators only. Anyone else
+ * with backups:read is told there is nothing here (404), like a page they cannot see.
+ */
+export async function runningRunsFor(db: Database, ctx: SessionContext): Promise<RunningRun[]> {
+  authorize(ctx, "backups:read");
+  if (!ctx.user.isOperator) throw notFound("Backup progress");
+  return runningRuns(db);
 }

@@ -11,6 +11,7 @@ import { listBackups } from "./list-backups";
 import type { TableStat } from "./manifest";
 import { loadPglite, pgliteStats } from "./pglite-tools";
 import { postgresStats, restorePostgres, scratchPostgres } from "./postgres-tools";
+import { progressRecorder, throttled, type OnProgress } from "./progress";
 import { describeError, finishRun, startRun, type RunTrigger } from "./runs";
 import type { BackupSource } from "./source";
 import { compareStats, type StatDifference } from "./table-stats";
@@ -28,13 +29,23 @@ export type VerifyResult = {
   error?: string;
 };
 
-export type VerifyOptions = { trigger: RunTrigger; name?: string; targets?: ObjectStore[]; kms?: KmsProvider };
+/** onProgress: phase "verify" (bytes fetched, then rows restored into the scratch database), then "done". */
+export type VerifyOptions = { trigger: RunTrigger; name?: string; targets?: ObjectStore[]; kms?: KmsProvider; onProgress?: OnProgress };
+
+/** Bytes of one target's copy fetched and checked so far (target is 1-based in the order tried). */
+export type FetchProgress = (p: { target: number; targets: number; done: number; total: number }) => void;
 
 /** Finds a sound copy of `name` in any target (first that passes every check). */
-export async function fetchFromAnyTarget(targets: ObjectStore[], name: string, kms: KmsProvider | undefined, refused: { location: string; error: string }[]): Promise<FetchedBackup> {
-  for (const store of targets) {
+export async function fetchFromAnyTarget(
+  targets: ObjectStore[],
+  name: string,
+  kms: KmsProvider | undefined,
+  refused: { location: string; error: string }[],
+  onFetch?: FetchProgress,
+): Promise<FetchedBackup> {
+  for (const [i, store] of targets.entries()) {
     try {
-      return await fetchVerifiedBackup(store, name, kms);
+      return await fetchVerifiedBackup(store, name, kms, onFetch && ((done, total) => onFetch({ target: i + 1, targets: targets.length, done, total })));
     } catch (e) {
       refused.push({ location: store.location, error: describeError(e) });
     }
@@ -74,6 +85,9 @@ export async function scratchRestoreStats(source: BackupSource, fetched: Fetched
 export async function verifyBackup(db: Database, source: BackupSource, options: VerifyOptions): Promise<VerifyResult> {
   const targets = options.targets ?? backupTargets();
   const runId = await startRun(db, "verify", options.trigger, options.name ?? null);
+  const report = progressRecorder(db, runId, options.onProgress);
+  const streaming = throttled(report);
+  report({ phase: "verify" });
   const result: VerifyResult = { name: options.name ?? null, status: "failed", tables: 0, rows: 0, differences: [], refused: [] };
   try {
     const listed = await listBackups(targets);
@@ -81,9 +95,10 @@ export async function verifyBackup(db: Database, source: BackupSource, options: 
     if (!chosen) throw new Error(options.name ? `There is no backup named ${options.name} in any target.` : "There is no complete backup in any target to verify.");
     result.name = chosen.name;
     const ordered = [...targets].sort((a, b) => Number(chosen.locations.includes(b.location)) - Number(chosen.locations.includes(a.location)));
-    const fetched = await fetchFromAnyTarget(ordered, chosen.name, options.kms, result.refused);
+    const fetched = await fetchFromAnyTarget(ordered, chosen.name, options.kms, result.refused, (p) => streaming({ phase: "verify", unit: "bytes", ...p }));
     try {
       result.location = fetched.location;
+      report({ phase: "verify", unit: "rows", done: 0, total: fetched.manifest.tables.reduce((n, t) => n + t.rows, 0) });
       const restored = await scratchRestoreStats(source, fetched);
       result.differences = compareStats(fetched.manifest.tables, restored);
       result.tables = restored.length;
@@ -96,6 +111,8 @@ export async function verifyBackup(db: Database, source: BackupSource, options: 
   } catch (e) {
     result.error = describeError(e);
   }
+  report({ phase: "done", unit: "rows", done: result.rows, total: result.rows });
+  await report.flush();
   await finishRun(
     db,
     runId,

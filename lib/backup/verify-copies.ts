@@ -9,6 +9,7 @@ import type { ObjectStore } from "@/lib/storage";
 import { fetchVerifiedBackup } from "./fetch-backup";
 import { BACKUP_NAME, DATA_KEY, MANIFEST_KEY } from "./manifest";
 import { describeError, finishRun, startRun, type RunTrigger } from "./runs";
+import { progressRecorder, type OnProgress } from "./progress";
 import { backupTargets } from "./targets";
 
 export type CopyCheck = { name: string; location: string; state: "verified" | "failed"; bytes?: number; error?: string };
@@ -66,16 +67,18 @@ async function record(db: Database, c: CopyCheck, at: Date): Promise<void> {
  * recorded in backup_copies; a copy that fails (altered, truncated, partial, gone, or its target
  * unreadable) raises a platform alert for the operators. Copies are read one at a time.
  */
-export async function verifyCopies(db: Database, options: { trigger: RunTrigger; targets?: ObjectStore[]; kms?: KmsProvider }): Promise<CopiesResult> {
+export async function verifyCopies(db: Database, options: { trigger: RunTrigger; targets?: ObjectStore[]; kms?: KmsProvider; onProgress?: OnProgress }): Promise<CopiesResult> {
   const targets = options.targets ?? backupTargets();
   const runId = await startRun(db, "check", options.trigger);
+  const report = progressRecorder(db, runId, options.onProgress);
   const result: CopiesResult = { runId, status: "succeeded", copies: [], unreadable: [] };
   const known = await db.select({ name: backupCopies.backupName, location: backupCopies.location }).from(backupCopies);
   const running = new Set(
     (await db.select({ name: backupRuns.backupName }).from(backupRuns).where(and(eq(backupRuns.kind, "backup"), eq(backupRuns.status, "running")))).map((r) => r.name),
   );
   const fail = (name: string, location: string, error: string) => result.copies.push({ name, location, state: "failed", error });
-  for (const store of targets) {
+  for (const [i, store] of targets.entries()) {
+    report({ phase: "check", unit: "copies", done: result.copies.length, target: i + 1, targets: targets.length });
     const mine = known.filter((k) => k.location === store.location).map((k) => k.name);
     let present: Map<string, { data: boolean; manifest: boolean }>;
     try {
@@ -97,6 +100,7 @@ export async function verifyCopies(db: Database, options: { trigger: RunTrigger;
       } catch (e) {
         fail(name, store.location, describeError(e));
       }
+      report({ phase: "check", unit: "copies", done: result.copies.length, target: i + 1, targets: targets.length });
     }
     for (const name of mine.filter((n) => !present.has(n))) {
       if (await wasPruned(db, name)) await db.delete(backupCopies).where(and(eq(backupCopies.backupName, name), eq(backupCopies.location, store.location)));
@@ -107,6 +111,8 @@ export async function verifyCopies(db: Database, options: { trigger: RunTrigger;
   for (const c of result.copies) await record(db, c, at);
   const failed = result.copies.filter((c) => c.state === "failed");
   result.status = failed.length || result.unreadable.length ? "failed" : "succeeded";
+  report({ phase: "done", unit: "copies", done: result.copies.length, total: result.copies.length });
+  await report.flush();
   await finishRun(
     db,
     runId,

@@ -8,3 +8,4 @@ export { enqueueDueSyncs, syncConnectionJob, syncScheduleJob } from "./jobs";
 export { backoffDelayMs } from "./errors";
 export { LEASE_MS } from "./lock";
 export { markInterruptedSyncs, INTERRUPTED_MESSAGE } from "./recover";
+export { getSyncProgress, type SyncProgress, type SyncRunProgress } from "./progress";

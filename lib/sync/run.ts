@@ -9,6 +9,7 @@ import { backoffDelayMs, describeFailure, isReauth, LeaseLostError, SyncReauthRe
 import { FdxClient, FdxHttpError, type TransactionPage, type TransactionQuery } from "./fdx-client";
 import { acquireLease, extendLease, releaseLease, type Lease, type Outcome } from "./lock";
 import { CategoryCache, removeVanishedPending, saveSyncState, upsertAccounts, writeTransactionPage, type AccountRef, type Counts } from "./store";
+import { recordRunAccounts, recordRunCounts } from "./progress";
 import { parseSyncState, type SyncState } from "./sync-state";
 
 export type SyncTrigger = "initial" | "scheduled" | "manual";
@@ -93,7 +94,7 @@ class ApiSession {
 const isUnauthorized = (e: unknown) => e instanceof FdxHttpError && e.status === 401;
 
 /** `counts` grows with each committed transaction only: a run that fails reports what it did write. */
-type Ctx = { db: Database; lease: Lease; api: ApiSession; deps: SyncDeps; categories: CategoryCache; pages: number; counts: Counts };
+type Ctx = { db: Database; runId: string; lease: Lease; api: ApiSession; deps: SyncDeps; categories: CategoryCache; pages: number; counts: Counts };
 
 /**
  * Streams pages of one query into the database; `commit` runs inside each page's transaction.
@@ -116,6 +117,8 @@ async function streamPages(ctx: Ctx, account: AccountRef, query: Omit<Transactio
       if (!(await extendLease(tx, ctx.lease, at))) throw new LeaseLostError();
       const c = await writeTransactionPage(tx, ctx.lease.organizationId, account.id, page.transactions, ctx.categories, at);
       await commit(tx, page);
+      // The run's counters commit with the page: the connection page's progress never runs ahead of the rows.
+      await recordRunCounts(tx, ctx.runId, add(ctx.counts, c), at);
       return c;
     });
     ctx.counts = add(ctx.counts, written);
@@ -170,12 +173,16 @@ export async function syncConnection(db: Database, connectionId: string, trigger
   const lease = await acquireLease(db, connectionId, asked, opts);
   if (!lease) return { status: await whyNotAcquired(db, connectionId, asked, Boolean(opts.onlyIfDue)), ...EMPTY };
   const [run] = await db.insert(bankSyncRuns).values({ organizationId: lease.organizationId, connectionId, trigger, startedAt: now() }).returning({ id: bankSyncRuns.id });
-  const ctx: Ctx = { db, lease, api: new ApiSession(db, connectionId, d), deps: d, categories: new CategoryCache(lease.organizationId), pages: 0, counts: EMPTY };
+  const ctx: Ctx = { db, runId: run!.id, lease, api: new ApiSession(db, connectionId, d), deps: d, categories: new CategoryCache(lease.organizationId), pages: 0, counts: EMPTY };
   let outcome: Outcome;
   try {
     const accounts = await ctx.api.call((c) => c.accounts());
     const refs = await upsertAccounts(db, lease.organizationId, connectionId, accounts, now());
-    for (const ref of refs) await syncAccount(ctx, ref);
+    await recordRunAccounts(db, ctx.runId, { total: refs.length, done: 0 }, now());
+    for (const [i, ref] of refs.entries()) {
+      await syncAccount(ctx, ref);
+      await recordRunAccounts(db, ctx.runId, { done: i + 1 }, now());
+    }
     outcome = { kind: "succeeded", nextSyncAt: new Date(now().getTime() + env().BANK_SYNC_INTERVAL_MINUTES * 60_000) };
   } catch (e) {
     if (isReauth(e)) outcome = { kind: "reauth_required" };
@@ -190,7 +197,7 @@ export async function syncConnection(db: Database, connectionId: string, trigger
   const status = outcome.kind;
   await db
     .update(bankSyncRuns)
-    .set({ status, ...ctx.counts, error: outcome.kind === "failed" ? outcome.message : null, finishedAt: at })
+    .set({ status, ...ctx.counts, error: outcome.kind === "failed" ? outcome.message : null, updatedAt: at, finishedAt: at })
     .where(eq(bankSyncRuns.id, run!.id));
   if (status === "failed") d.recordSignal("sync_failure", { organizationId: lease.organizationId });
   return { status, ...ctx.counts };

@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { ConfirmCheckbox } from "@/components/admin/confirm-checkbox";
 import { FormMessage, SubmitButton } from "@/components/form";
 import { connectBankAction, disconnectConnectionAction, reauthorizeConnectionAction, syncConnectionAction } from "./actions";
@@ -90,19 +89,4 @@ export function DisconnectForm({ connectionId, label }: { connectionId: string; 
       <SubmitButton variant="danger">Disconnect</SubmitButton>
     </form>
   );
-}
-
-/** While the first sync runs, the page re-reads itself every two seconds (for at most two minutes). */
-export function RefreshWhileSyncing({ active }: { active: boolean }) {
-  const router = useRouter();
-  useEffect(() => {
-    if (!active) return;
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (Date.now() - started > 120_000) clearInterval(timer);
-      else router.refresh();
-    }, 2_000);
-    return () => clearInterval(timer);
-  }, [active, router]);
-  return null;
 }

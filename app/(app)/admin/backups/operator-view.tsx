@@ -47,7 +47,7 @@ function copyState(c: CopyState): string {
 }
 
 /** The operators' view: the platform's runs, targets, and every copy's last read-back check. */
-export function OperatorBackups({ status }: { status: BackupStatus }) {
+export function OperatorBackups({ status, backupNow }: { status: BackupStatus; backupNow?: React.ReactNode }) {
   const locations = status.targets.map((t) => t.location);
   const failedCopies = status.copies.filter((c) => c.state === "failed").length;
   return (
@@ -67,6 +67,8 @@ export function OperatorBackups({ status }: { status: BackupStatus }) {
           {failedCopies === 1 ? "1 backup copy" : `${failedCopies} backup copies`} failed verification: see Copies below. An alert was raised.
         </p>
       ) : null}
+
+      {backupNow}
 
       <dl className="mt-6 grid gap-4 sm:grid-cols-3">
         <div className="rounded-md border border-slate-200 p-4">

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { requirePagePermission } from "@/lib/gate";
-import { backupStatusFor } from "@/lib/backup";
+import { backupStatusFor, progressView, runningRunsFor } from "@/lib/backup";
 import { queueHealthFor } from "@/lib/jobs";
 import { QueueHealthTable } from "@/components/admin/queue-health";
+import { BackupNow } from "./backup-progress";
 import { OperatorBackups } from "./operator-view";
 import { OrganizationBackups } from "./organization-view";
 
@@ -17,12 +18,14 @@ export const dynamic = "force-dynamic";
 export default async function BackupsPage() {
   const { session: ctx, db } = await requirePagePermission("backups:read");
   const [data, queues] = await Promise.all([backupStatusFor(db, ctx), queueHealthFor(ctx)]);
+  // Operators start a backup here and watch it (issue 22); an organization's view has neither.
+  const running = data.view === "operator" ? (await runningRunsFor(db, ctx)).map(progressView) : null;
   return (
     <section aria-labelledby="backups-title">
       <h1 id="backups-title" className="text-2xl font-semibold">
         Backups
       </h1>
-      {data.view === "operator" ? <OperatorBackups status={data.status} /> : <OrganizationBackups summary={data.summary} />}
+      {data.view === "operator" ? <OperatorBackups status={data.status} backupNow={running ? <BackupNow initial={running} /> : null} /> : <OrganizationBackups summary={data.summary} />}
       {queues ? <QueueHealthTable queues={queues} /> : null}
     </section>
   );

@@ -6,7 +6,9 @@ import { UtcTime } from "@/components/admin/utc-time";
 import { getConnection } from "@/lib/banking";
 import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, Notice, StatusAdvice, StatusBadge } from "../connection-parts";
-import { DisconnectForm, ReauthorizeForm, RefreshWhileSyncing, SyncNowForm } from "../connection-forms";
+import { DisconnectForm, ReauthorizeForm, SyncNowForm } from "../connection-forms";
+import { SyncProgress } from "../sync-progress";
+import { getSyncProgress } from "@/lib/sync";
 import { DataTable } from "@/components/data-table";
 
 export const metadata: Metadata = { title: "Bank connection" };
@@ -21,8 +23,8 @@ export default async function ConnectionPage({
 }) {
   const { session: ctx, db } = await requirePagePermission("bank_connections:read");
   const id = requireUuidParam((await params).connectionId);
-  const connection = await getConnection(db, ctx.organization.id, id);
-  if (!connection) notFound();
+  const [connection, progress] = await Promise.all([getConnection(db, ctx.organization.id, id), getSyncProgress(db, ctx.organization.id, id)]);
+  if (!connection || !progress) notFound();
   const manage = can(ctx, "bank_connections:manage");
   const notice = (await searchParams).notice;
   const live = connection.status !== "disconnected";
@@ -48,16 +50,24 @@ export default async function ConnectionPage({
       <div className="mb-6 rounded-md border border-slate-200 bg-white p-4">
         <ConnectionFacts connection={connection} />
       </div>
+      <SyncProgress
+        key={progress.run?.startedAt.toISOString() ?? "no-run"}
+        connectionId={connection.id}
+        waitingForRun={waiting}
+        initial={{
+          connectionStatus: progress.connectionStatus,
+          run: progress.run && { status: progress.run.status, accountsTotal: progress.run.accountsTotal, accountsDone: progress.run.accountsDone, transactions: progress.run.transactions },
+        }}
+      />
       <h2 className="mb-2 text-lg font-semibold">Accounts</h2>
       <div className="mb-6 rounded-md border border-slate-200 bg-white p-4">
-        {waiting ? (
+        {waiting && connection.accounts.length === 0 ? (
           <p role="status" className="text-sm text-slate-700">
             Syncing… your accounts appear here in a moment.
           </p>
         ) : (
           <AccountsTable accounts={connection.accounts} />
         )}
-        <RefreshWhileSyncing active={waiting} />
       </div>
       {manage && live ? (
         <div className="mb-6 grid gap-4 md:grid-cols-2">
