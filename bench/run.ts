@@ -58,6 +58,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: "rate-limit and firewall decision latency per store (memory, Redis on loopback), in-process",
     run: async () => (await import("./ratelimit")).runRateLimitBench(),
   },
+  lighthouse: {
+    description: "Lighthouse (desktop) on the production build with the demo: sign-in, dashboard, transactions; scores, LCP, CLS, TBT, first-load JS (gzip)",
+    run: async () => (await import("./lighthouse")).runLighthouseBench(),
+  },
   firewall: {
     description: "GET /api/ping at 50 connections: proxy firewall + per-IP limits off vs on (memory, Redis)",
     run: async () => (await import("./firewall-middleware")).runFirewallMiddleware(),

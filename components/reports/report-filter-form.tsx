@@ -22,7 +22,9 @@ export function ReportFilterForm(props: {
 }) {
   const { values, errors } = props;
   return (
-    <form method="get" action={props.action} role="search" aria-label="Filter the reports" className="mb-6 rounded-md border border-slate-200 bg-white p-4">
+    // Keyed by what it shows: after a client-side navigation (a period link, "Clear filters") React
+    // keeps the inputs, and a changed defaultValue would not reach one that already has a value.
+    <form key={JSON.stringify(values)} method="get" action={props.action} role="search" aria-label="Filter the reports" className="mb-6 rounded-md border border-slate-200 bg-white p-4">
       {Object.keys(errors).length ? (
         <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           Some filters need attention: {Object.values(errors).join(" ")}

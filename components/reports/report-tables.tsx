@@ -24,13 +24,8 @@ export function CashFlowSection({ months }: { months: MonthFlow[] }) {
             <figcaption className="mb-2 text-sm font-medium text-slate-800">Money in and out per month, {currency}</figcaption>
             <Legend />
             <p className="sr-only">{flowSummary(rows, currency)}</p>
-            {/* Two drawings, one shown by width: on a phone the chart is drawn narrow, so its labels stay readable. */}
-            <div className="sm:hidden">
-              <CashFlowChart variant="narrow" width={340} currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
-            </div>
-            <div className="hidden sm:block">
-              <CashFlowChart currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
-            </div>
+            {/* One drawing that fills the width; on a phone it labels fewer months (see CashFlowChart). */}
+            <CashFlowChart currency={currency} exponent={currencyExponent(currency)} data={chartData(rows)} />
             <details className="mt-2">
               <summary className="cursor-pointer text-sm text-blue-700 underline">The figures as a table</summary>
               <DataTable

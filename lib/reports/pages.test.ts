@@ -51,8 +51,8 @@ describe("dashboard page", () => {
     expect(html).toContain("cash-flow-table-USD");
     // the chart itself is drawn into the server HTML, with no inline style for the CSP to refuse
     const chart = html.slice(html.indexOf('data-testid="cash-flow-chart"'));
-    expect(chart).toMatch(/<rect class="visx-bar"[^>]*fill="#15803d"/);
-    expect(chart.slice(0, chart.indexOf("</svg>"))).not.toContain("style=");
+    expect(chart).toMatch(/<rect data-series="in"[^>]*fill="#15803d"/);
+    expect(chart.slice(0, chart.indexOf("</div>"))).not.toContain("style=");
     expect(html).toContain("2026-10");
     expect(html).toContain(formatMoney("500000", "USD"));
     expect(html).toContain("Paper Co");
