@@ -44,7 +44,12 @@ const serverEnv: Record<string, string> = {
 
 export default defineConfig({
   testDir: "./e2e",
-  testMatch: "**/*.spec.ts",
+  projects: [
+    // Once per run, before any spec: the demo owner's password reset and saved session (a second
+    // reset elsewhere would end the owner's sessions in the other worker's specs).
+    { name: "setup", testMatch: /demo\.setup\.ts$/ },
+    { name: "chromium", testMatch: "**/*.spec.ts", dependencies: ["setup"] },
+  ],
   outputDir: `.test-output/e2e-artifacts-${E2E_PORT}`,
   fullyParallel: false,
   workers: 2,

@@ -1,31 +1,23 @@
 import { gzipSync } from "node:zlib";
 import { DashboardPage } from "./pages/app-pages";
-import { ForgotPasswordPage, ResetPasswordPage, SignInPage } from "./pages/auth-pages";
+import { SignInPage } from "./pages/auth-pages";
 import { expect, test } from "./fixtures";
-import { linkIn, mailIds, SUBJECTS, waitForMail } from "./support/outbox";
+import { DEMO_OWNER } from "./support/demo-people";
 
 /**
  * The server starts with SEED_DEMO=true (playwright.config.ts), as `npm run dev` does: Acme Corp
  * connected to the sandbox bank and synced at boot. Its owner's password is printed once on the
- * server's console, which a test cannot read, so the test takes the path the start-up text gives
- * for a lost one ("Forgot password", the outbox) and then signs in.
+ * server's console, which a test cannot read, so the setup project (e2e/demo.setup.ts) takes the
+ * path the start-up text gives for a lost one ("Forgot password", the outbox), once per run; these
+ * tests sign in with the password it set.
  */
-const OWNER = "owner@acme.example";
-const PASSWORD = "acme demo owner passphrase 7";
+const { email: OWNER, password: PASSWORD } = DEMO_OWNER;
 
 test.describe("the live demo on first start", () => {
-  // The second test signs in with the password the first one set.
-  test.describe.configure({ mode: "serial" });
   test("the first sign-in as the demo owner shows balances in two currencies, the cash-flow chart and transactions, with no other step", async ({ page }) => {
-    const before = mailIds(OWNER);
-    await new ForgotPasswordPage(page).request(OWNER);
-    const link = linkIn(await waitForMail(OWNER, { subject: SUBJECTS.reset, notIn: before }), "/reset-password");
-    const reset = new ResetPasswordPage(page);
-    await reset.open(link);
-    await reset.submit(PASSWORD);
-    await expect(page).toHaveURL(/\/sign-in\?reset=1$/);
-
-    await new SignInPage(page).signInExpectingDashboard(OWNER, PASSWORD);
+    const signIn = new SignInPage(page);
+    await signIn.goto();
+    await signIn.signInExpectingDashboard(OWNER, PASSWORD);
     await new DashboardPage(page).expectOrganization("Acme Corp");
     const totals = page.getByTestId("total-balance");
     await expect(totals).toHaveCount(2);
