@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { parseSearchParams } from "@/lib/http";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { StatusNote } from "@/components/admin/status-note";
@@ -10,6 +9,7 @@ import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { memberMfaStatus } from "@/lib/mfa";
 import { listMembers, memberSearchSchema } from "@/lib/rbac";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -38,7 +38,6 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
 
   return (
     <section aria-labelledby="members-title">
-      <AdminNav ctx={ctx} current="members" />
       <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 id="members-title" className="text-2xl font-semibold">
@@ -88,7 +87,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         ) : null}
       </form>
 
-      <div className="overflow-x-auto">
+      <ScrollRegion label={`Members, page ${page} of ${pages}`}>
         <DataTable
           caption={`Members, page ${page} of ${pages}`}
           rows={members}
@@ -115,7 +114,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             { header: "Status", cell: (m) => (m.status === "active" ? "Active" : <strong className="rounded bg-red-50 px-1 text-red-800">Suspended</strong>) },
           ]}
         />
-      </div>
+      </ScrollRegion>
       {members.length === 0 ? <p className="mt-4 text-sm text-slate-600">{q ? "Nobody matches that search." : "No members on this page."}</p> : null}
 
       {pages > 1 ? (
