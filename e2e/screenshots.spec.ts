@@ -57,6 +57,21 @@ test.describe("looks", () => {
         if (extra > 0) overflowing.push(`${p.path} at ${width}px: ${extra}px too wide`);
       }
     }
+    // Nested pages (a member, an audit event, a bank connection) must not scroll sideways either.
+    for (const [list, prefix] of [
+      ["/admin/members", "/admin/members/"],
+      ["/admin/audit", "/admin/audit/"],
+      ["/connections", "/connections/"],
+    ] as const) {
+      await page.goto(list);
+      const href = await page.getByRole("main").locator(`a[href^="${prefix}"]`).first().getAttribute("href");
+      expect(href, list).toBeTruthy();
+      await page.goto(href!);
+      await expect(page.getByRole("heading", { level: 1 }).first(), href!).toBeVisible();
+      await shot(`${list.split("/").at(-1)}-detail`, 375);
+      const extra = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (extra > 0) overflowing.push(`${href} at 375px: ${extra}px too wide`);
+    }
     // The phone menu, open.
     const shell = new AppShell(page);
     await page.goto("/dashboard");

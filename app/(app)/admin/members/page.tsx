@@ -56,7 +56,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       </div>
       {one(params.removed) ? <StatusNote>The member was removed from the organization.</StatusNote> : null}
 
-      <form method="get" action="/admin/members" role="search" className="mb-4 flex items-end gap-2">
+      <form method="get" action="/admin/members" role="search" className="mb-4 flex flex-wrap items-end gap-2">
         <div>
           <label htmlFor="member-search" className="block text-sm font-medium text-slate-800">
             Search by name or e-mail
@@ -69,7 +69,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             maxLength={100}
             aria-invalid={searchError ? true : undefined}
             aria-describedby={searchError ? "member-search-error" : undefined}
-            className="mt-1 block w-72 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
+            className="mt-1 block w-72 max-w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
           />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100">
