@@ -1,4 +1,4 @@
-import { DashboardPage } from "./pages/app-pages";
+import { AppShell, DashboardPage } from "./pages/app-pages";
 import { MemberAdminPage, MembersAdminPage } from "./pages/admin-pages";
 import { addMemberByInvitation, expect, test } from "./fixtures";
 
@@ -20,8 +20,11 @@ test.describe("who may open the admin pages", () => {
     const ownerId = await members.userIdOf(freshUser.email);
     const inviteeId = await members.userIdOf(invitee.email);
 
-    // Viewer: no Admin link, and every admin page answers 403 with a permission message, never content.
-    await expect(viewer.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
+    // Viewer: no Administration section, and every admin page answers 403 with a permission message, never content.
+    const viewerShell = new AppShell(viewer.page);
+    await expect(viewerShell.section("Reports").getByRole("link", { name: "Dashboard" })).toBeVisible();
+    await expect(viewerShell.section("Administration")).toHaveCount(0);
+    await expect(viewerShell.mainNav.getByRole("link", { name: "Members" })).toHaveCount(0);
     const viewerDetail = new MemberAdminPage(viewer.page);
     for (const path of ["/admin/members", `/admin/members/${ownerId}`, "/admin/invitations", "/admin/roles", "/admin/groups"]) {
       expect((await viewer.page.goto(path))?.status(), path).toBe(403);

@@ -1,4 +1,4 @@
-import { DashboardPage } from "./pages/app-pages";
+import { AppShell, DashboardPage } from "./pages/app-pages";
 import { InvitationsAdminPage, InviteAcceptPage, MembersAdminPage } from "./pages/admin-pages";
 import { SignInPage } from "./pages/auth-pages";
 import { createVerifiedUser, expect, newIdentity, test } from "./fixtures";
@@ -13,7 +13,7 @@ test.describe("invitations", () => {
     signedIn,
   }) => {
     const owner = await signedIn(freshUser);
-    await expect(owner.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toBeVisible();
+    await expect(new AppShell(owner.page).section("Administration").getByRole("link", { name: "Members" })).toBeVisible();
 
     const invitee = { ...newIdentity("invitee"), name: "Alex Invitee" };
     const before = mailIds(invitee.email);
@@ -104,8 +104,7 @@ test.describe("invitations", () => {
       await expect(page).toHaveURL(/\/settings\/organizations\?joined=1$/);
       await expect(page.getByRole("main").getByRole("listitem").filter({ hasText: freshUser.organizationName })).toContainText("Accountant");
 
-      await page.getByRole("banner").getByLabel("Organization").selectOption({ label: freshUser.organizationName });
-      await page.getByRole("banner").getByRole("button", { name: "Switch" }).click();
+      await new AppShell(page).switchOrganization(freshUser.organizationName);
       await new DashboardPage(page).expectOrganization(freshUser.organizationName);
       await expect(page.getByRole("main")).toContainText("(Accountant)");
     } finally {

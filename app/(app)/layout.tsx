@@ -3,7 +3,8 @@ import { headers } from "next/headers";
 import { UtcTime } from "@/components/admin/utc-time";
 import { requirePageSession } from "@/lib/gate";
 import { listMyOrganizations } from "@/lib/orgs";
-import { AppHeader } from "./app-header";
+import { visibleNavSections } from "@/components/nav/nav-sections";
+import { AppShell } from "./app-shell";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   // The layout also wraps the Security page, which a member past their organization's MFA deadline
@@ -13,24 +14,16 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const onSecurityPage = ((await headers()).get("x-pathname") ?? "").startsWith("/settings/security");
   const inGrace = ctx.mfa.required && !ctx.mfa.enrolled && !ctx.mfa.mustEnrol && ctx.mfa.enrolBy;
   return (
-    <>
-      <AppHeader
-        userName={ctx.user.name}
-        activeOrgId={ctx.organization.id}
-        orgs={orgs}
-        isOperator={ctx.user.isOperator}
-        showAdmin={ctx.permissions.has("members:read")}
-        showMfaPolicy={ctx.permissions.has("security:manage")}
-        nav={{
-          transactions: ctx.permissions.has("reports:read"),
-          connections: ctx.permissions.has("bank_connections:read"),
-          transfers: ctx.permissions.has("transfers:use"),
-          backups: ctx.permissions.has("backups:read"),
-        }}
-      />
+    <AppShell
+      userName={ctx.user.name}
+      email={ctx.user.email}
+      activeOrgId={ctx.organization.id}
+      orgs={orgs}
+      sections={visibleNavSections({ permissions: ctx.permissions, isOperator: ctx.user.isOperator })}
+    >
       {inGrace && !onSecurityPage ? (
         <div role="status" className="border-b border-amber-200 bg-amber-50" data-testid="mfa-grace-banner">
-          <p className="mx-auto max-w-6xl px-6 py-2 text-sm text-amber-900">
+          <p className="px-4 py-2 text-sm text-amber-900 sm:px-6">
             {ctx.organization.name} requires two-step verification. Set it up before <UtcTime date={ctx.mfa.enrolBy} />.{" "}
             <Link href="/settings/security" className="font-semibold underline">
               Set up two-step verification
@@ -38,7 +31,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </p>
         </div>
       ) : null}
-      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
-    </>
+      {/* tabIndex -1: the skip link moves focus here, not only the scroll position. */}
+      <main id="main" tabIndex={-1} className="px-4 py-8 outline-none sm:px-6">
+        {children}
+      </main>
+    </AppShell>
   );
 }

@@ -1,12 +1,44 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 
-/** The signed-in shell (header with navigation and the sign-out button). */
+/**
+ * The signed-in shell: the header (account menu, and the menu button on narrow screens) and the
+ * grouped main navigation. Sign-out and the organization switcher live in the account menu.
+ */
 export class AppShell {
-  constructor(readonly page: Page) {}
+  readonly banner: Locator;
+  readonly mainNav: Locator;
+  readonly accountButton: Locator;
+  readonly accountMenu: Locator;
+  readonly menuButton: Locator;
+
+  constructor(readonly page: Page) {
+    this.banner = page.getByRole("banner");
+    this.mainNav = page.getByRole("navigation", { name: "Main" });
+    this.accountButton = this.banner.getByRole("button", { name: /^Account menu/ });
+    this.accountMenu = page.locator("#account-menu");
+    this.menuButton = this.banner.getByRole("button", { name: "Menu", exact: true });
+  }
+
+  /** A section of the main navigation, by its heading ("Reports", "Administration", ...). */
+  section(name: string): Locator {
+    return this.mainNav.getByRole("list", { name, exact: true });
+  }
+
+  async openAccountMenu() {
+    if ((await this.accountButton.getAttribute("aria-expanded")) !== "true") await this.accountButton.click();
+    await expect(this.accountMenu).toBeVisible();
+  }
 
   async signOut() {
-    await this.page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await this.openAccountMenu();
+    await this.accountMenu.getByRole("button", { name: "Sign out" }).click();
     await expect(this.page).toHaveURL(/\/sign-in$/);
+  }
+
+  async switchOrganization(name: string) {
+    await this.openAccountMenu();
+    await this.accountMenu.getByLabel("Organization").selectOption({ label: name });
+    await this.accountMenu.getByRole("button", { name: "Switch" }).click();
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { getAlertSettings, ORGANIZATION_RULE_KEYS, ORGANIZATION_RULES } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/gate";
@@ -17,7 +16,6 @@ export default async function AlertSettingsPage() {
   });
   return (
     <section aria-labelledby="alert-settings-title">
-      <AdminNav ctx={ctx} current="alerts" />
       <AlertsSubnav ctx={ctx} current="alert-settings" />
       <h1 id="alert-settings-title" className="mb-1 text-2xl font-semibold">
         Alert rules and contacts

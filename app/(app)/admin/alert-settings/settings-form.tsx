@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { saveAlertSettingsAction } from "./actions";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export type RuleRow = { key: string; label: string; description: string; severity: string; counted: boolean; enabled: boolean; threshold: number; windowMinutes: number };
 
@@ -16,7 +17,7 @@ export function AlertSettingsForm({ rules, contacts }: { rules: RuleRow[]; conta
   return (
     <form action={action} noValidate>
       <FormMessage state={state} />
-      <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
+      <ScrollRegion label="Alert rules" className="mb-6 rounded-md border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs uppercase text-slate-600">
             <tr>
@@ -72,7 +73,7 @@ export function AlertSettingsForm({ rules, contacts }: { rules: RuleRow[]; conta
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <Field
         name="contacts"
         label="Security contacts"

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { DataTable } from "@/components/data-table";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
@@ -8,6 +7,7 @@ import { listAlerts, type AlertRow } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/gate";
 import { can } from "@/lib/rbac";
 import { AcknowledgeButton } from "./acknowledge-button";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Alerts" };
 
@@ -26,7 +26,6 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
   return (
     <section aria-labelledby="alerts-title">
-      <AdminNav ctx={ctx} current="alerts" />
       <AlertsSubnav ctx={ctx} current="alerts" />
       <h1 id="alerts-title" className="mb-1 text-2xl font-semibold">
         {platform ? "Platform alerts" : "Alerts"}
@@ -46,7 +45,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
 function AlertTable({ caption, rows, mayAcknowledge, platform, testId }: { caption: string; rows: AlertRow[]; mayAcknowledge: boolean; platform: boolean; testId: string }) {
   return (
-    <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
+    <ScrollRegion label={caption} className="mb-6 rounded-md border border-slate-200 bg-white">
       <DataTable
         testId={testId}
         caption={caption}
@@ -90,6 +89,6 @@ function AlertTable({ caption, rows, mayAcknowledge, platform, testId }: { capti
           },
         ]}
       />
-    </div>
+    </ScrollRegion>
   );
 }

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { KeysetPager } from "@/components/keyset-pager";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AuditFilterForm, type AuditFilterValues } from "@/components/audit/audit-filter-form";
 import { AuditResult } from "@/components/audit/audit-result";
@@ -12,6 +11,7 @@ import { requirePagePermission } from "@/lib/gate";
 import { isAppError } from "@/lib/errors";
 import { ExportButtons } from "./export-buttons";
 import { DataTable } from "@/components/data-table";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -68,7 +68,6 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   return (
     <section aria-labelledby="audit-title">
-      <AdminNav ctx={ctx} current="audit" />
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 id="audit-title" className="text-2xl font-semibold">
@@ -96,7 +95,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
       {page ? (
         <>
-          <div className="overflow-x-auto">
+          <ScrollRegion label="Audit events, newest first">
             <DataTable
               caption="Audit events, newest first"
               rows={page.events}
@@ -129,7 +128,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                 { header: "IP address", className: "font-mono text-xs", cell: (e) => e.ip ?? "—" },
               ]}
             />
-          </div>
+          </ScrollRegion>
           {page.events.length === 0 ? <p className="mt-4 text-sm text-slate-600">No events match these filters.</p> : null}
           <KeysetPager label="Audit log pages" noun="events" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />
         </>

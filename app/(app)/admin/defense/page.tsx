@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { StatusNote } from "@/components/admin/status-note";
 import { UtcTime } from "@/components/admin/utc-time";
 import { DataTable } from "@/components/data-table";
@@ -8,6 +7,7 @@ import { requirePagePermission } from "@/lib/gate";
 import { listBlockedIps, listDefendedMembers } from "@/lib/defense";
 import { env } from "@/lib/env";
 import { UnlockButton } from "./unlock-button";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Sign-in defense" };
 
@@ -19,7 +19,6 @@ export default async function DefensePage({ searchParams }: { searchParams: Prom
 
   return (
     <section aria-labelledby="defense-title">
-      <AdminNav ctx={ctx} current="defense" />
       <h1 id="defense-title" className="text-2xl font-semibold">
         Sign-in defense
       </h1>
@@ -34,7 +33,7 @@ export default async function DefensePage({ searchParams }: { searchParams: Prom
       {accounts.length === 0 ? (
         <p className="mb-6 text-sm">No member of {ctx.organization.name} is locked or suspended.</p>
       ) : (
-        <div className="mb-6 overflow-x-auto">
+        <ScrollRegion label="Members whose sign-in is locked or suspended" className="mb-6">
           <DataTable
             caption="Members whose sign-in is locked or suspended"
             rows={accounts}
@@ -71,7 +70,7 @@ export default async function DefensePage({ searchParams }: { searchParams: Prom
               { header: "Actions", srOnly: true, cell: (a) => <UnlockButton userId={a.userId} name={a.name} from="defense" /> },
             ]}
           />
-        </div>
+        </ScrollRegion>
       )}
 
       {blocked ? (

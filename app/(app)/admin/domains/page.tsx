@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { requirePagePermission } from "@/lib/gate";
 import { listDomains, txtRecordFor } from "@/lib/sso";
 import { addDomainAction, removeDomainAction, verifyDomainAction } from "./actions";
@@ -13,7 +12,6 @@ export default async function DomainsPage() {
   const domains = await listDomains(db, ctx.organization.id);
   return (
     <section aria-labelledby="domains-title">
-      <AdminNav ctx={ctx} current="domains" />
       <h1 id="domains-title" className="mb-2 text-2xl font-semibold">
         Domains
       </h1>

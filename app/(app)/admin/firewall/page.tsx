@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { currentRequestMeta } from "@/lib/http";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { FirewallRuleForm } from "@/components/firewall/rule-form";
@@ -34,7 +33,6 @@ export default async function FirewallPage() {
 
   return (
     <section aria-labelledby="firewall-title">
-      <AdminNav ctx={ctx} current="firewall" />
       <h1 id="firewall-title" className="mb-2 text-2xl font-semibold">
         Firewall
       </h1>

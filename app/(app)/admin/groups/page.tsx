@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
@@ -18,7 +17,6 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
 
   return (
     <section aria-labelledby="groups-title">
-      <AdminNav ctx={ctx} current="groups" />
       <h1 id="groups-title" className="mb-2 text-2xl font-semibold">
         Groups
       </h1>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { grantableRoles } from "@/components/admin/role-order";
 import { loadRoleTree, listPendingInvitations, INVITATION_DAYS } from "@/lib/rbac";
@@ -16,7 +15,6 @@ export default async function InvitationsPage() {
 
   return (
     <section aria-labelledby="invitations-title">
-      <AdminNav ctx={ctx} current="invitations" />
       <h1 id="invitations-title" className="mb-2 text-2xl font-semibold">
         Invitations
       </h1>

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { parseSearchParams } from "@/lib/http";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { StatusNote } from "@/components/admin/status-note";
@@ -10,6 +9,7 @@ import { Can } from "@/components/can";
 import { MemberMfaStatusText } from "@/components/mfa/member-mfa-status";
 import { memberMfaStatus } from "@/lib/mfa";
 import { listMembers, memberSearchSchema } from "@/lib/rbac";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -38,7 +38,6 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
 
   return (
     <section aria-labelledby="members-title">
-      <AdminNav ctx={ctx} current="members" />
       <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 id="members-title" className="text-2xl font-semibold">
@@ -57,7 +56,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
       </div>
       {one(params.removed) ? <StatusNote>The member was removed from the organization.</StatusNote> : null}
 
-      <form method="get" action="/admin/members" role="search" className="mb-4 flex items-end gap-2">
+      <form method="get" action="/admin/members" role="search" className="mb-4 flex flex-wrap items-end gap-2">
         <div>
           <label htmlFor="member-search" className="block text-sm font-medium text-slate-800">
             Search by name or e-mail
@@ -70,7 +69,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             maxLength={100}
             aria-invalid={searchError ? true : undefined}
             aria-describedby={searchError ? "member-search-error" : undefined}
-            className="mt-1 block w-72 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
+            className="mt-1 block w-72 max-w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600"
           />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100">
@@ -88,7 +87,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         ) : null}
       </form>
 
-      <div className="overflow-x-auto">
+      <ScrollRegion label={`Members, page ${page} of ${pages}`}>
         <DataTable
           caption={`Members, page ${page} of ${pages}`}
           rows={members}
@@ -115,7 +114,7 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             { header: "Status", cell: (m) => (m.status === "active" ? "Active" : <strong className="rounded bg-red-50 px-1 text-red-800">Suspended</strong>) },
           ]}
         />
-      </div>
+      </ScrollRegion>
       {members.length === 0 ? <p className="mt-4 text-sm text-slate-600">{q ? "Nobody matches that search." : "No members on this page."}</p> : null}
 
       {pages > 1 ? (

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { PostureItems, type ShownItem } from "@/components/posture/posture-items";
 import { ScoreHistory } from "@/components/posture/score-history";
 import { StateBadge } from "@/components/posture/state-badge";
@@ -30,7 +29,6 @@ export default async function PosturePage() {
 
   return (
     <section aria-labelledby="posture-title">
-      <AdminNav ctx={ctx} current="posture" />
       <h1 id="posture-title" className="text-2xl font-semibold">
         Security posture
       </h1>

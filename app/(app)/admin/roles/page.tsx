@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { RoleTree } from "@/components/admin/role-tree";
@@ -19,7 +18,6 @@ export default async function RolesPage({ searchParams }: { searchParams: Promis
 
   return (
     <section aria-labelledby="roles-title">
-      <AdminNav ctx={ctx} current="roles" />
       <h1 id="roles-title" className="mb-2 text-2xl font-semibold">
         Roles
       </h1>

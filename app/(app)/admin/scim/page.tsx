@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { UtcTime } from "@/components/admin/utc-time";
 import { requirePagePermission } from "@/lib/gate";
@@ -18,7 +17,6 @@ export default async function ScimPage() {
   const roleName = new Map(roles.map((r) => [r.id, r.name]));
   return (
     <section aria-labelledby="scim-title">
-      <AdminNav ctx={ctx} current="scim" />
       <h1 id="scim-title" className="mb-1 text-2xl font-semibold">
         SCIM provisioning
       </h1>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { requirePagePermission } from "@/lib/gate";
 import { env } from "@/lib/env";
 import { loadRoleTree } from "@/lib/rbac";
@@ -19,7 +18,6 @@ export default async function SsoAdminPage({ searchParams }: { searchParams: Pro
   const origin = new URL(env().APP_URL).origin;
   return (
     <section aria-labelledby="sso-title">
-      <AdminNav ctx={ctx} current="sso" />
       <h1 id="sso-title" className="mb-2 text-2xl font-semibold">
         Single sign-on
       </h1>

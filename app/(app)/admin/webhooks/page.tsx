@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { UtcTime } from "@/components/admin/utc-time";
 import { AlertsSubnav } from "@/components/alerts/alerts-subnav";
 import { listWebhooks } from "@/lib/alerts";
@@ -15,7 +14,6 @@ export default async function WebhooksPage() {
   const hooks = await listWebhooks(db, ctx);
   return (
     <section aria-labelledby="webhooks-title">
-      <AdminNav ctx={ctx} current="alerts" />
       <AlertsSubnav ctx={ctx} current="webhooks" />
       <h1 id="webhooks-title" className="mb-1 text-2xl font-semibold">
         Webhooks

@@ -10,6 +10,7 @@ import { DisconnectForm, ReauthorizeForm, SyncNowForm } from "../connection-form
 import { SyncProgress } from "../sync-progress";
 import { getSyncProgress } from "@/lib/sync";
 import { DataTable } from "@/components/data-table";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Bank connection" };
 
@@ -89,7 +90,7 @@ export default async function ConnectionPage({
       {connection.syncRuns.length === 0 ? (
         <p className="text-sm text-slate-600">No sync has run yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+        <ScrollRegion label="Recent syncs of this connection, newest first" className="rounded-md border border-slate-200 bg-white">
           <DataTable
             caption="Recent syncs of this connection, newest first"
             rows={connection.syncRuns}
@@ -102,7 +103,7 @@ export default async function ConnectionPage({
               { header: "Problem", cell: (r) => r.error ?? "" },
             ]}
           />
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

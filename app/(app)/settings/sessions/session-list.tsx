@@ -3,6 +3,7 @@
 import { useActionState, useRef } from "react";
 import { Field, FormMessage } from "@/components/form";
 import { revokeOtherSessionsAction, revokeSessionAction } from "./actions";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export type SessionRow = { id: string; device: string; ip: string | null; lastSeen: string; created: string; current: boolean };
 
@@ -31,6 +32,7 @@ export function SessionList({ sessions, needsPassword }: { sessions: SessionRow[
           <Field name="password" label="Your password" type="password" autoComplete="current-password" hint="Signing out another session asks for your password first." state={state} />
         </div>
       ) : null}
+      <ScrollRegion label="Your signed-in sessions">
       <table className="w-full border-collapse bg-white text-sm">
         <caption className="sr-only">Your signed-in sessions</caption>
         <thead>
@@ -62,6 +64,7 @@ export function SessionList({ sessions, needsPassword }: { sessions: SessionRow[
           ))}
         </tbody>
       </table>
+      </ScrollRegion>
       {sessions.length > 1 ? (
         <div className="mt-4">
           <button type="submit" formAction={revokeOthers} onClick={() => target.current && (target.current.value = "")} disabled={pending} className={`${BUTTON} bg-red-700 text-white hover:bg-red-800`}>

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { Field, FormMessage, SubmitButton } from "@/components/form";
 import { addSshKeyAction, revokeSshKeyAction } from "./actions";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export type KeyRow = { id: string; name: string; algorithm: string; bits: number | null; fingerprint: string; lastUsedAt: string | null; lastUsedIp: string | null; revokedAt: string | null; createdAt: string };
 
@@ -35,6 +36,7 @@ export function KeyList({ keys }: { keys: KeyRow[] }) {
   return (
     <div>
       <FormMessage state={state} />
+      <ScrollRegion label="Your SSH keys">
       <table className="w-full border-collapse bg-white text-sm">
         <caption className="sr-only">Your SSH keys</caption>
         <thead>
@@ -70,6 +72,7 @@ export function KeyList({ keys }: { keys: KeyRow[] }) {
           ))}
         </tbody>
       </table>
+      </ScrollRegion>
     </div>
   );
 }

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { describeDevice } from "@/lib/auth";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
@@ -29,7 +28,6 @@ export default async function AuditEventPage({ params }: { params: Promise<{ eve
 
   return (
     <section aria-labelledby="event-title">
-      <AdminNav ctx={ctx} current="audit" />
       <p className="mb-2 text-sm">
         <Link href="/admin/audit" className="text-blue-700 underline">
           Audit log

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
@@ -37,7 +36,6 @@ export default async function GroupPage(props: { params: Promise<{ groupId: stri
 
   return (
     <section aria-labelledby="group-title">
-      <AdminNav ctx={ctx} current="groups" />
       <p className="mb-2 text-sm">
         <Link href="/admin/groups" className="text-blue-700 underline">
           All groups

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { grantableRoles, inTreeOrder } from "@/components/admin/role-order";
 import { Can } from "@/components/can";
@@ -37,7 +36,6 @@ export default async function MemberPage({ params }: { params: Promise<{ userId:
 
   return (
     <section aria-labelledby="member-title">
-      <AdminNav ctx={ctx} current="members" />
       <p className="mb-2 text-sm">
         <Link href="/admin/members" className="text-blue-700 underline">
           All members

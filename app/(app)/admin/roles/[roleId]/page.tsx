@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { inTreeOrder } from "@/components/admin/role-order";
 import { StatusNote } from "@/components/admin/status-note";
@@ -28,7 +27,6 @@ export default async function RolePage(props: { params: Promise<{ roleId: string
 
   return (
     <section aria-labelledby="role-title">
-      <AdminNav ctx={ctx} current="roles" />
       <p className="mb-2 text-sm">
         <Link href="/admin/roles" className="text-blue-700 underline">
           All roles

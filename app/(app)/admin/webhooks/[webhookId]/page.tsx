@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminNav } from "@/components/admin/admin-nav";
 import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate";
 import { UtcTime } from "@/components/admin/utc-time";
 import { DataTable } from "@/components/data-table";
 import { getWebhookWithHistory } from "@/lib/alerts";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
@@ -14,7 +14,6 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
   const { webhook, history } = await loadForPage(() => getWebhookWithHistory(db, ctx, id));
   return (
     <section aria-labelledby="history-title">
-      <AdminNav ctx={ctx} current="alerts" />
       <p className="mb-2 text-sm">
         <Link href="/admin/webhooks" className="text-blue-700 underline">
           ← Webhooks
@@ -27,7 +26,7 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
       {history.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing sent yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+        <ScrollRegion label="Deliveries to this webhook, newest first" className="rounded-md border border-slate-200 bg-white">
           <DataTable
             caption="Deliveries to this webhook, newest first"
             rows={history}
@@ -45,7 +44,7 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
               },
             ]}
           />
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );
