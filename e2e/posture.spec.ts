@@ -12,7 +12,7 @@ test.describe("security posture page", () => {
     browser,
     freshUser,
     signedInWithTotp,
-  }) => {
+  }, testInfo) => {
     // The owner satisfies the policy first (signedInWithTotp enrols an authenticator app).
     const owner = await signedInWithTotp(freshUser);
     const invitee = await addMemberByInvitation(browser, owner.page, freshUser, { roleName: "Member" });
@@ -54,5 +54,9 @@ test.describe("security posture page", () => {
     await expect(posture.item("mfa-adoption")).toHaveAttribute("data-state", "ok");
     expect(await posture.scoreValue()).toBeGreaterThan(before);
     await expect(owner.page.getByTestId("posture-history-table").locator("tbody tr")).toHaveCount(1); // still one point today: an upsert
+    // For a reviewer's eyes: the page at desktop and phone widths, in the test output.
+    await owner.page.screenshot({ path: testInfo.outputPath("posture-1280.png"), fullPage: true });
+    await owner.page.setViewportSize({ width: 375, height: 800 });
+    await owner.page.screenshot({ path: testInfo.outputPath("posture-375.png"), fullPage: true });
   });
 });
