@@ -1,9 +1,6 @@
 import Link from "next/link";
-import type { PostureItem } from "@/lib/posture";
+import type { ShownItem } from "@/lib/posture";
 import { StateBadge } from "./state-badge";
-
-/** An item and whether the viewer may open the page that fixes it (the page decides; this only avoids a link that answers 403). */
-export type ShownItem = PostureItem & { points: number; mayFix: boolean };
 
 function Fix({ item }: { item: ShownItem }) {
   const fix = item.fix;

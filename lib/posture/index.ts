@@ -8,4 +8,5 @@ export { evaluatePosture, type PostureReport } from "./evaluate";
 export { dayOf, postureHistory, saveSnapshot, snapshotAllOrganizations, type PosturePoint } from "./snapshots";
 export { pointsFor, scorePosture, WEIGHTS, type PostureScore } from "./score";
 export { postureSnapshotJob, POSTURE_SNAPSHOT_CRON } from "./job";
+export { presentItems, type ShownItem } from "./present";
 export type { PostureFix, PostureItem, PostureState } from "./types";

@@ -75,7 +75,7 @@ export function adminPhishingResistant(members: readonly MemberMfaStatus[], isSe
     finding:
       without.length === 0
         ? `All ${plural(seniors.length, "owner or admin", "owners and admins")} use a passkey or security key.`
-        : `${without.length} of ${plural(seniors.length, "owner or admin", "owners and admins")} have no passkey or security key${noFactor ? ` (${noFactor} no second factor at all)` : ""}.`,
+        : `${without.length} of ${plural(seniors.length, "owner or admin", "owners and admins")} ${without.length === 1 ? "has" : "have"} no passkey or security key${noFactor ? ` (${noFactor} no second factor at all)` : ""}.`,
     why: "Codes from an app can be phished and relayed; a passkey or security key only answers the real ChargeKeep, and these accounts can change everything.",
     fix: { href: "/settings/security", label: "Add a passkey or security key", permission: null },
   };

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { PostureItems, type ShownItem } from "@/components/posture/posture-items";
+import { PostureItems } from "@/components/posture/posture-items";
 import { ScoreHistory } from "@/components/posture/score-history";
 import { StateBadge } from "@/components/posture/state-badge";
 import { loadForPage, requirePagePermission } from "@/lib/gate";
-import { evaluatePosture, pointsFor, postureHistory, saveSnapshot } from "@/lib/posture";
-import { can } from "@/lib/rbac";
+import { evaluatePosture, postureHistory, presentItems, saveSnapshot } from "@/lib/posture";
 
 export const metadata: Metadata = { title: "Security posture" };
 
@@ -19,11 +18,7 @@ export default async function PosturePage() {
   const report = await loadForPage(() => evaluatePosture(db, organizationId, { operator: ctx.user.isOperator }));
   await loadForPage(() => saveSnapshot(db, organizationId, report));
   const history = await loadForPage(() => postureHistory(db, organizationId));
-  const shown: ShownItem[] = report.items.map((i) => ({
-    ...i,
-    points: pointsFor(i.state, i.weight),
-    mayFix: "command" in i.fix || i.fix.permission === null || can(ctx, i.fix.permission),
-  }));
+  const shown = presentItems(report.items, ctx.permissions);
   const scored = shown.filter((i) => !i.operatorOnly);
   const platform = shown.filter((i) => i.operatorOnly);
 
