@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { AppShell } from "./pages/app-pages";
 import { MembersAdminPage } from "./pages/admin-pages";
@@ -213,5 +214,30 @@ test.describe("grouped navigation", () => {
     await page.keyboard.press("Escape");
     await expect(shell.accountMenu).toBeHidden();
     await expect(shell.accountButton).toBeFocused();
+  });
+
+  test("axe finds no serious or critical problem in the header, the account menu and the navigation, open or closed, wide or narrow", async ({ authedPage: page }) => {
+    const shell = new AppShell(page);
+    const problems: string[] = [];
+    const check = async (when: string) => {
+      const result = await new AxeBuilder({ page })
+        .include("header")
+        .include("#main-nav")
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+        .analyze();
+      for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+        problems.push(`${when}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}: ${v.help}`);
+      }
+    };
+    await page.goto("/admin/members");
+    await check("1280, closed");
+    await shell.openAccountMenu();
+    await check("1280, account menu open");
+    await page.setViewportSize(PHONE);
+    await page.goto("/admin/members");
+    await shell.menuButton.click();
+    await expect(shell.mainNav).toBeVisible();
+    await check("375, menu open");
+    expect(problems).toEqual([]);
   });
 });
