@@ -63,7 +63,7 @@ try {
   const into = url ? ({ kind: "postgres", url } as const) : ({ kind: "pglite", dir: PGLITE_DIR } as const);
   console.log(`Restoring ${parsed.data.name ?? "the newest backup"} into ${url ? "the PostgreSQL database" : PGLITE_DIR}...`);
   const line = progressLine(describeProgress);
-  const result = await restoreBackup(into, { trigger: "cli", name: parsed.data.name, from: parsed.data.from, yes: args.includes("--yes"), onProgress: line.onProgress }).finally(line.end);
+  const result = await restoreBackup(into, { trigger: "cli", name: parsed.data.name, from: parsed.data.from, yes: args.includes("--yes"), onProgress: line.onProgress, loadRestoredKeyring: true }).finally(line.end);
   for (const t of result.tables) console.log(`${String(t.rows).padStart(10)}  ${t.schema}.${t.table}`);
   console.log(`\nRestored ${result.name} from ${result.location}: ${result.tables.length} tables, ${result.rows} rows, every count and checksum as in its manifest. backup.restored recorded.`);
   if (result.replacedDir) console.log(`The previous data directory is kept at ${result.replacedDir}; remove it when you are satisfied.`);

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { openDatabase } from "@/db/client";
-import type { KmsProvider } from "@/lib/crypto";
+import { loadKeyring, type KmsProvider } from "@/lib/crypto";
 import { openStore, type ObjectStore } from "@/lib/storage";
 import { dumpAsBlob } from "./fetch-backup";
 import { listBackups } from "./list-backups";
@@ -34,6 +34,11 @@ export type RestoreOptions = {
    * compare -> done. Only the caller hears it: the run is recorded in the restored database afterwards.
    */
   onProgress?: OnProgress;
+  /**
+   * The CLI: its process has no keyring installed, and recording the restore writes an audit event
+   * whose MAC key lives in the (restored) database's keyring. The server and tests have theirs.
+   */
+  loadRestoredKeyring?: boolean;
 };
 
 export type RestoreResult = { name: string; location: string; tables: TableStat[]; rows: number; replacedDir?: string };
@@ -120,6 +125,7 @@ export async function restoreBackup(into: RestoreInto, options: RestoreOptions):
   const rows = restored.reduce((n, t) => n + t.rows, 0);
   const handle = openDatabase(into.kind === "postgres" ? { databaseUrl: into.url, pgliteDir: "" } : { pgliteDir: into.dir });
   try {
+    if (options.loadRestoredKeyring) await loadKeyring(handle.db, options.kms);
     const runId = await startRun(handle.db, "restore", options.trigger, chosen.name);
     await finishRun(
       handle.db,
