@@ -147,6 +147,7 @@ describe("the demo organization (npm run dev, SEED_DEMO)", () => {
     expect(text).toContain("/connections: connect a second bank");
     expect(text).toContain("/settings/security: set up an authenticator app or a passkey");
     expect(text).toContain("/admin/sso: single sign-on with the sandbox identity provider");
+    expect(text).toContain("/admin/posture: how well Acme Corp is protected");
     const later = demoStartupText("http://localhost:3000", { created: null, bank: { status: "present", connectionId: "x" } });
     expect(later).not.toContain(first.created!.password);
     expect(later).toContain(DEMO_OWNER_EMAIL);

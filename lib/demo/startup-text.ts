@@ -26,6 +26,7 @@ export function demoStartupText(appUrl: string, result: { created: { email: stri
     `    - ${base}/settings/security: set up an authenticator app or a passkey`,
     `    - ${base}/connections: connect a second bank, e.g. Harbor Credit Union (sandbox) as demo@harbor.example / harbor-demo`,
     `    - ${base}/admin/members and /admin/groups: five members in different roles and the "Finance team" group`,
+    `    - ${base}/admin/posture: how well Acme Corp is protected, item by item, with what fixes each`,
     `    - ${base}/admin/alerts and /admin/audit: the alert and audit history`,
     `    - ${base}/admin/sso: single sign-on with the sandbox identity provider (README, "Single sign-on" > "Try it locally")`,
     "",
