@@ -9,6 +9,7 @@ import { isAppError } from "@/lib/errors";
 import { assertFilterScope, listAccounts, listCategories, listTransactions, parseReportFilters, reportFilterParams, type TransactionPage } from "@/lib/reports";
 import { ExportButton } from "./export-button";
 import { DataTable } from "@/components/data-table";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Transactions" };
 
@@ -75,7 +76,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
 
       {page ? (
         <>
-          <div className="overflow-x-auto">
+          <ScrollRegion label="Transactions, newest first">
             <DataTable
               caption="Transactions, newest first"
               rows={page.rows}
@@ -99,7 +100,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
                 { header: "Amount", align: "right", cell: (t) => <Money minor={t.amountMinor} currency={t.currency} /> },
               ]}
             />
-          </div>
+          </ScrollRegion>
           {page.rows.length === 0 ? <p className="mt-4 text-sm text-slate-600">No transactions match these filters.</p> : null}
           <KeysetPager label="Transaction pages" noun="transactions" newerHref={page.newer ? pageHref(page.newer) : null} olderHref={page.older ? pageHref(page.older) : null} />
         </>

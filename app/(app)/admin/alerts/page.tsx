@@ -8,6 +8,7 @@ import { listAlerts, type AlertRow } from "@/lib/alerts";
 import { requirePagePermission } from "@/lib/gate";
 import { can } from "@/lib/rbac";
 import { AcknowledgeButton } from "./acknowledge-button";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Alerts" };
 
@@ -46,7 +47,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
 
 function AlertTable({ caption, rows, mayAcknowledge, platform, testId }: { caption: string; rows: AlertRow[]; mayAcknowledge: boolean; platform: boolean; testId: string }) {
   return (
-    <div className="mb-6 overflow-x-auto rounded-md border border-slate-200 bg-white">
+    <ScrollRegion label={caption} className="mb-6 rounded-md border border-slate-200 bg-white">
       <DataTable
         testId={testId}
         caption={caption}
@@ -90,6 +91,6 @@ function AlertTable({ caption, rows, mayAcknowledge, platform, testId }: { capti
           },
         ]}
       />
-    </div>
+    </ScrollRegion>
   );
 }

@@ -8,6 +8,7 @@ import { can } from "@/lib/rbac";
 import { AccountsTable, ConnectionFacts, Notice, StatusAdvice, StatusBadge } from "../connection-parts";
 import { DisconnectForm, ReauthorizeForm, RefreshWhileSyncing, SyncNowForm } from "../connection-forms";
 import { DataTable } from "@/components/data-table";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Bank connection" };
 
@@ -79,7 +80,7 @@ export default async function ConnectionPage({
       {connection.syncRuns.length === 0 ? (
         <p className="text-sm text-slate-600">No sync has run yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+        <ScrollRegion label="Recent syncs of this connection, newest first" className="rounded-md border border-slate-200 bg-white">
           <DataTable
             caption="Recent syncs of this connection, newest first"
             rows={connection.syncRuns}
@@ -92,7 +93,7 @@ export default async function ConnectionPage({
               { header: "Problem", cell: (r) => r.error ?? "" },
             ]}
           />
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

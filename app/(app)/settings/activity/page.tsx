@@ -6,6 +6,7 @@ import { DataTable } from "@/components/data-table";
 import { listMyActivity, MY_ACTIVITY_DAYS, summarizeDevices, type DeviceSummary, type MyActivityItem } from "@/lib/audit";
 import { describeDevice } from "@/lib/auth";
 import { requirePageSession } from "@/lib/gate";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Your activity" };
 
@@ -14,7 +15,7 @@ const SIGN_IN_ACTIONS = new Set(["auth.sign_in", "auth.sign_in_failed"]);
 function ActivityTable({ caption, items, testId }: { caption: string; items: MyActivityItem[]; testId: string }) {
   if (items.length === 0) return <p className="mb-6 text-sm text-slate-600">Nothing in the last {MY_ACTIVITY_DAYS} days.</p>;
   return (
-    <div className="mb-8 overflow-x-auto">
+    <ScrollRegion label={caption} className="mb-8">
       <DataTable
         caption={caption}
         rows={items}
@@ -29,14 +30,14 @@ function ActivityTable({ caption, items, testId }: { caption: string; items: MyA
           { header: "Result", cell: (i) => <AuditResult result={i.result} /> },
         ]}
       />
-    </div>
+    </ScrollRegion>
   );
 }
 
 function DeviceTable({ devices }: { devices: DeviceSummary[] }) {
   if (devices.length === 0) return <p className="mb-6 text-sm text-slate-600">No sign-ins in the last {MY_ACTIVITY_DAYS} days.</p>;
   return (
-    <div className="mb-8 overflow-x-auto">
+    <ScrollRegion label="Devices and addresses you signed in from" className="mb-8">
       <DataTable
         caption="Devices and addresses you signed in from"
         rows={devices}
@@ -49,7 +50,7 @@ function DeviceTable({ devices }: { devices: DeviceSummary[] }) {
           { header: "Sign-ins", cell: (d) => d.signIns },
         ]}
       />
-    </div>
+    </ScrollRegion>
   );
 }
 

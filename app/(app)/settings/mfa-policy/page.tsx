@@ -7,6 +7,7 @@ import { describeFactors, getMfaPolicy, memberMfaStatus, type MemberMfaStatus } 
 import { loadRoleTree } from "@/lib/rbac";
 import { MfaPolicyForm } from "./policy-form";
 import { DataTable } from "@/components/data-table";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "MFA policy" };
 
@@ -71,7 +72,7 @@ export default async function MfaPolicyPage() {
             </>
           ) : null}
         </p>
-        <div className="overflow-x-auto">
+        <ScrollRegion label="Members and their two-step verification">
           <DataTable
             caption="Members and their two-step verification"
             rows={members}
@@ -96,7 +97,7 @@ export default async function MfaPolicyPage() {
               { header: "Deadline", cell: (m) => <Deadline m={m} /> },
             ]}
           />
-        </div>
+        </ScrollRegion>
       </section>
     </section>
   );

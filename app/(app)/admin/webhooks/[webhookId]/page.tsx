@@ -5,6 +5,7 @@ import { loadForPage, requireUuidParam, requirePagePermission } from "@/lib/gate
 import { UtcTime } from "@/components/admin/utc-time";
 import { DataTable } from "@/components/data-table";
 import { getWebhookWithHistory } from "@/lib/alerts";
+import { ScrollRegion } from "@/components/scroll-region";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
@@ -27,7 +28,7 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
       {history.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing sent yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-slate-200 bg-white">
+        <ScrollRegion label="Deliveries to this webhook, newest first" className="rounded-md border border-slate-200 bg-white">
           <DataTable
             caption="Deliveries to this webhook, newest first"
             rows={history}
@@ -45,7 +46,7 @@ export default async function WebhookHistoryPage({ params }: { params: Promise<{
               },
             ]}
           />
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );
