@@ -42,6 +42,9 @@ export async function runAxe(page: Page): Promise<AxeResults> {
  */
 export async function expectAccessible(page: Page, opts: { name?: string; soft?: boolean } = {}): Promise<void> {
   await page.waitForLoadState("load");
+  // After a client-side navigation (a form's redirect) Next sets the new <title> a moment after the
+  // URL changes; give it that moment. A page that really has none still fails on document-title.
+  await page.waitForFunction(() => document.title.trim() !== "", undefined, { timeout: 5_000 }).catch(() => undefined);
   const name = opts.name ?? new URL(page.url()).pathname;
   const results = await runAxe(page);
   const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ""));
