@@ -1,7 +1,7 @@
 /**
- * A wide table's frame: on a narrow screen it scrolls sideways by itself instead of the whole page.
- * Focusable and named, so a keyboard user can reach it and scroll it with the arrow keys, and a
- * screen reader says what it holds (axe: scrollable-region-focusable).
+ * The horizontal scroller around a wide table. On a narrow screen the table scrolls sideways; a
+ * table without links or buttons gives the keyboard nothing to land on, so the scroller itself takes
+ * focus (arrow keys then scroll it) and is named after the table (axe: scrollable-region-focusable).
  */
 export function ScrollRegion({ label, className = "", children }: { label: string; className?: string; children: React.ReactNode }) {
   return (

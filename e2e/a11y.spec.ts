@@ -127,6 +127,14 @@ test.describe("accessibility (axe, WCAG 2.1 A/AA): no serious or critical violat
     await context.close();
   });
 
+  test("the demo owner's pages with wide tables at a phone's width (375 px): a table that scrolls sideways can be scrolled with the keyboard", async ({ browser }) => {
+    const { context, page } = await openAsDemoOwner(browser);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const connection = await firstDetailHref(page, "/connections", "/connections/");
+    await checkPages(page, ["/dashboard", "/transactions", connection, "/settings/activity", "/settings/mfa-policy", "/admin/members", "/admin/audit", "/admin/alerts"]);
+    await context.close();
+  });
+
   test("the demo viewer's pages (password set through forgot-password) and the page they get where they may not go", async ({ page }) => {
     await setPasswordThroughForgot(page, DEMO_VIEWER.email, DEMO_VIEWER.password);
     await expectAccessible(page, { name: "/sign-in?reset=1" });
