@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { RefreshOn } from "@/components/refresh-on";
+import { usePoll } from "@/components/use-poll";
 
 /** What the page hands over and the progress route answers (dates as text, only what is shown). */
 export type ProgressView = {
@@ -9,7 +10,6 @@ export type ProgressView = {
   run: { status: string; accountsTotal: number | null; accountsDone: number; transactions: number } | null;
 };
 
-const POLL_MS = 2_000;
 /** A connection whose first run never starts (no worker picked it up) is not polled for ever. */
 const NO_RUN_GIVE_UP_MS = 60_000;
 const WAITING_STATES = new Set(["pending", "active", "syncing"]);
@@ -48,39 +48,15 @@ export function SyncProgress({ connectionId, initial, waitingForRun }: { connect
   const seenDone = useRef(accountsDoneOf(initial));
   const running = isRunning(progress, waitingForRun);
 
-  useEffect(() => {
-    if (!running) return;
-    const started = Date.now();
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      if (stopped) return;
-      let delay = POLL_MS;
-      try {
-        const res = await fetch(`/api/connections/${connectionId}/progress`, { cache: "no-store", headers: { accept: "application/json" } });
-        if (res.ok) {
-          const next = (await res.json()) as ProgressView;
-          if (stopped) return;
-          if (!next.run && Date.now() - started > NO_RUN_GIVE_UP_MS) return;
-          const done = accountsDoneOf(next);
-          const ended = !isRunning(next, true);
-          if (done !== seenDone.current || ended) setRefreshes((n) => n + 1); // accounts (and balances) appear as they are read
-          seenDone.current = done;
-          setProgress(next);
-          if (ended) return;
-        } else if (res.status === 429) delay = POLL_MS * 5;
-        else return; // signed out, no longer allowed, or gone: nothing more to show
-      } catch {
-        delay = POLL_MS * 2; // offline for a moment: try again a little later
-      }
-      timer = setTimeout(poll, delay);
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [running, connectionId]);
+  usePoll<ProgressView>(`/api/connections/${connectionId}/progress`, running, (next, elapsedMs) => {
+    if (!next.run && elapsedMs > NO_RUN_GIVE_UP_MS) return false;
+    const done = accountsDoneOf(next);
+    const ended = !isRunning(next, true);
+    if (done !== seenDone.current || ended) setRefreshes((n) => n + 1); // accounts (and balances) appear as they are read
+    seenDone.current = done;
+    setProgress(next);
+    return !ended;
+  });
 
   if (!shown) return null;
   const run = progress.run;

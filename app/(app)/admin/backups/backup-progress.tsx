@@ -3,12 +3,12 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form";
 import { RefreshOn } from "@/components/refresh-on";
+import { usePoll } from "@/components/use-poll";
 import { startBackupAction } from "./actions";
 
 /** A running run as the page and the progress route give it (lib/backup's progressView): the step in words and its numbers. */
 export type RunView = { id: string; kind: string; step: string; text: string; done: number | null; total: number | null };
 
-const POLL_MS = 2_000;
 /** After "Back up now" the job may wait for a worker: poll this long for its run to appear. */
 const START_WAIT_MS = 60_000;
 const KIND: Record<string, string> = { backup: "Backup", verify: "Test restore", prune: "Pruning", check: "Copy check", restore: "Restore" };
@@ -28,49 +28,34 @@ export function BackupNow({ initial }: { initial: RunView[] }) {
   const seenRun = useRef(initial.length > 0);
   const active = runs.length > 0 || Boolean(state?.ok);
 
+  // The scheduled job is several runs back to back (backup, test restore, prune, copy check): one
+  // empty answer may fall between two of them, so the end is two empty answers in a row.
+  const empty = useRef(0);
   useEffect(() => {
-    if (!active) return;
+    empty.current = 0;
     // After a press, an earlier run's end does not count: wait for this job's first run.
     if (state?.ok) seenRun.current = false;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // The scheduled job is several runs back to back (backup, test restore, prune, copy check): one
-    // empty answer may fall between two of them, so the end is two empty answers in a row.
-    let empty = 0;
-    const started = Date.now();
-    const poll = async () => {
-      if (stopped) return;
-      let delay = POLL_MS;
-      try {
-        const res = await fetch("/api/admin/backups/progress", { cache: "no-store", headers: { accept: "application/json" } });
-        if (!res.ok && res.status !== 429) return;
-        if (res.ok) {
-          const next = ((await res.json()) as { runs: RunView[] }).runs;
-          if (stopped) return;
-          if (next.length > 0) {
-            seenRun.current = true;
-            empty = 0;
-            setRuns(next);
-          } else if (seenRun.current) {
-            if (++empty >= 2) {
-              setRuns(next);
-              setFinished(true);
-              setRefreshes((n) => n + 1);
-              return;
-            }
-          } else if (Date.now() - started > START_WAIT_MS) return;
-        } else delay = POLL_MS * 5;
-      } catch {
-        delay = POLL_MS * 2;
-      }
-      timer = setTimeout(poll, delay);
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
   }, [active, state]);
+  usePoll<{ runs: RunView[] }>(
+    "/api/admin/backups/progress",
+    active,
+    ({ runs: next }, elapsedMs) => {
+      if (next.length > 0) {
+        seenRun.current = true;
+        empty.current = 0;
+        setRuns(next);
+      } else if (seenRun.current) {
+        if (++empty.current >= 2) {
+          setRuns(next);
+          setFinished(true);
+          setRefreshes((n) => n + 1);
+          return false;
+        }
+      } else if (elapsedMs > START_WAIT_MS) return false;
+      return true;
+    },
+    state,
+  );
 
   const headline = runs.length
     ? runs.map((r) => `${KIND[r.kind] ?? r.kind}: ${r.step}.`).join(" ")
