@@ -14,6 +14,7 @@ import { backupRuns, bankConnections, bankSyncRuns, webhookDeliveries, webhooks 
 import { enqueueAlertDeliveries, DELIVERY_HEADER } from "@/lib/alerts";
 import { loadKeyring, seal } from "@/lib/crypto";
 import { addFirewallRule } from "@/lib/firewall";
+import { resetFirewallForTests } from "@/lib/firewall/cache";
 import { connectSandbox } from "@/tests/support/sync";
 import type { SandboxBank } from "@/sandbox-bank/bank";
 import type { InstitutionState } from "@/sandbox-bank/institution-state";
@@ -104,6 +105,10 @@ afterAll(async () => {
   await sandbox?.close();
   receiver?.close();
   const mine = swapDbHandleForTests(previous);
+  // The firewall's rule source keeps the handle it was first given (addFirewallRule above registers it
+  // when none is): left on this file's handle, the worker's later files would read the rules through a
+  // closed connection (as db/outage.postgres.test.ts does for its proxied handle).
+  resetFirewallForTests();
   await mine?.close();
   if (previous) await loadKeyring(previous.db); // the other files of this worker use the shared database's keyring
   await admin?.unsafe(`drop database if exists "${dbName}" with (force)`).catch(() => {});
